@@ -1,0 +1,562 @@
+// EventLog on RocksDB. Column families and key grammar: keys.cc. Contract: event_log.h.
+//
+// Appends are serialised by append_mutex_: seq assignment, the dedup lookups and the write of
+// one WriteBatch happen under it, so seqs are contiguous and a dedup key can never be written
+// twice. RocksDB makes the WriteBatch atomic across column families (one WAL record), which is
+// what turns "log + streams + dedup + checkpoint" into all-or-nothing.
+#include "events/event_log.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/options_util.h>
+#include <rocksdb/write_batch.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "events/assert.h"
+#include "events/keys.h"
+#include "events/limits.h"
+#include "events/rocksdb_status.h"
+
+namespace jobtrail {
+
+namespace {
+
+constexpr const char* kLogCf = "log";
+constexpr const char* kStreamsCf = "streams";
+constexpr const char* kDedupCf = "dedup";
+constexpr const char* kSourcesCf = "sources";
+constexpr const char* kQuarantineCf = "quarantine";
+constexpr const char* kMetaCf = "meta";
+constexpr const char* kFormatVersionKey = "format_version";
+
+// Index of each CF in handles_ (the default CF is RocksDB's and stays empty).
+enum CfIndex : size_t { kDefault = 0, kLog, kStreams, kDedup, kSources, kQuarantine, kMeta };
+const std::vector<std::string>& own_cf_names() {
+  static const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
+                                                 kLogCf,
+                                                 kStreamsCf,
+                                                 kDedupCf,
+                                                 kSourcesCf,
+                                                 kQuarantineCf,
+                                                 kMetaCf};
+  return names;
+}
+
+rocksdb::ColumnFamilyOptions cf_options(const std::string& name,
+                                        const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions options;
+  options.compression = rocksdb::kZSTD;
+  options.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  if (name == kDedupCf) {
+    // Most dedup lookups miss (new events): a bloom filter answers them without a block read,
+    // and the memtable bloom does the same before a flush.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    options.memtable_prefix_bloom_size_ratio = 0.05;
+    options.memtable_whole_key_filtering = true;
+  }
+  if (name == kLogCf) table.block_size = 16 * 1024;  // sequential scans: fewer, larger blocks
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+std::string as_slice_string(const rocksdb::Slice& s) {
+  return std::string(s.data(), s.size());
+}
+
+}  // namespace
+
+class EventLog::Impl {
+ public:
+  std::string dir_;
+  EventLogOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::string secondary_dir_;  // removed on close
+  std::atomic<uint64_t> head_{0};
+
+  std::mutex append_mutex_;
+
+  // Group commit: the syncer thread fsyncs the WAL when there is something to sync.
+  std::mutex sync_mutex_;
+  std::condition_variable sync_cv_;
+  uint64_t written_seq_ = 0;  // guarded by sync_mutex_
+  uint64_t durable_seq_ = 0;  // guarded by sync_mutex_
+  Status sync_error_;         // guarded by sync_mutex_
+  bool stopping_ = false;     // guarded by sync_mutex_
+  std::thread syncer_;
+
+  ~Impl();
+  Status open_writer();
+  Status open_reader();
+  Status check_format_version(bool writer);
+  Status load_head();
+  void run_syncer();
+  rocksdb::ColumnFamilyHandle* cf(CfIndex index) const { return handles_[index]; }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(
+      const std::vector<std::string>& existing) const;
+};
+
+EventLog::Impl::~Impl() {
+  if (syncer_.joinable()) {
+    {
+      std::lock_guard lock(sync_mutex_);
+      stopping_ = true;
+    }
+    sync_cv_.notify_all();
+    syncer_.join();
+  }
+  if (db_ && options_.mode == EventLogOptions::Mode::kWriter) {
+    (void)db_->SyncWAL();  // close is a durability point in every mode
+  }
+  for (auto* handle : handles_) (void)db_->DestroyColumnFamilyHandle(handle);
+  if (db_) (void)db_->Close();
+  db_.reset();
+  if (!secondary_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(secondary_dir_, ignored);
+  }
+}
+
+// Our CFs first, in CfIndex order, then any other CF the database has (projections add
+// theirs): RocksDB refuses an open that does not list every existing CF.
+std::vector<rocksdb::ColumnFamilyDescriptor> EventLog::Impl::descriptors(
+    const std::vector<std::string>& existing) const {
+  auto cache = rocksdb::NewLRUCache(64 << 20);
+  std::vector<rocksdb::ColumnFamilyDescriptor> out;
+  for (const std::string& name : own_cf_names()) out.emplace_back(name, cf_options(name, cache));
+  for (const std::string& name : existing) {
+    bool ours = false;
+    for (const std::string& own : own_cf_names()) ours = ours || own == name;
+    if (!ours) out.emplace_back(name, cf_options(name, cache));
+  }
+  return out;
+}
+
+Status EventLog::Impl::open_writer() {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) return Status::io_error("cannot create " + dir_ + ": " + ec.message());
+  std::filesystem::permissions(dir_, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  std::vector<std::string> existing;
+  (void)rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_, &existing);
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.keep_log_file_num = 4;
+  db_options.max_background_jobs = 2;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir_, descriptors(existing), &handles_, &raw);
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return Status::unavailable("the database " + dir_ +
+                                 " is open for writing by another process (it holds the lock " +
+                                 dir_ + "/LOCK); stop that process or use a read-only command");
+    }
+    return from_rocksdb(s, "open " + dir_);
+  }
+  db_.reset(raw);
+  return Status();
+}
+
+Status EventLog::Impl::open_reader() {
+  if (!std::filesystem::exists(std::filesystem::path(dir_) / "CURRENT")) {
+    return Status::not_found("no jobtrail database at " + dir_ + " (an ingest creates it)");
+  }
+  std::vector<std::string> existing;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_, &existing);
+  if (!s.ok()) return from_rocksdb(s, "list column families of " + dir_);
+  rocksdb::DBOptions db_options;
+  db_options.max_open_files = -1;  // required for secondaries, harmless for read-only
+  rocksdb::DB* raw = nullptr;
+  s = rocksdb::DB::OpenForReadOnly(db_options, dir_, descriptors(existing), &handles_, &raw);
+  if (!s.ok()) {
+    // A busy writer can rotate WAL files under a read-only open; a secondary instance is
+    // RocksDB's supported way to follow a live primary.
+    handles_.clear();
+    char tmpl[] = "/tmp/jobtrail-secondary-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) return Status::io_error("cannot create a secondary folder");
+    secondary_dir_ = tmpl;
+    s = rocksdb::DB::OpenAsSecondary(db_options, dir_, secondary_dir_, descriptors(existing),
+                                     &handles_, &raw);
+    if (!s.ok()) return from_rocksdb(s, "open " + dir_ + " read-only");
+  }
+  db_.reset(raw);
+  return Status();
+}
+
+Status EventLog::Impl::check_format_version(bool writer) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kMeta), kFormatVersionKey, &value);
+  if (s.IsNotFound()) {
+    if (!writer) return Status();  // an empty database being created right now
+    std::string encoded;
+    keys::put_be32(&encoded, kLogFormatVersion);
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    return from_rocksdb(db_->Put(write_options, cf(kMeta), kFormatVersionKey, encoded),
+                        "write format version");
+  }
+  if (!s.ok()) return from_rocksdb(s, "read format version");
+  if (value.size() != 4) return Status::corruption("meta format_version is not 4 bytes");
+  uint32_t version = keys::get_be32(value.data());
+  if (version > kLogFormatVersion) {
+    return Status::conflict("the database " + dir_ + " has format version " +
+                            std::to_string(version) + ", newer than the " +
+                            std::to_string(kLogFormatVersion) +
+                            " this jobtrail understands; use a newer jobtrail");
+  }
+  return Status();
+}
+
+Status EventLog::Impl::load_head() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kLog)));
+  it->SeekToLast();
+  if (!it->Valid()) {
+    JT_RETURN_IF_ERROR(from_rocksdb(it->status(), "find the log head"));
+    head_ = 0;
+    return Status();
+  }
+  auto seq = keys::decode_log_key(as_slice_string(it->key()));
+  if (!seq) return Status::corruption("the last log key is not 8 bytes");
+  head_ = *seq;
+  return Status();
+}
+
+void EventLog::Impl::run_syncer() {
+  const auto window = std::chrono::milliseconds(options_.group_commit_window_ms);
+  std::unique_lock lock(sync_mutex_);
+  for (;;) {  // runs until stopping_: the loop's bound is the log's lifetime
+    sync_cv_.wait(lock, [&] { return stopping_ || written_seq_ > durable_seq_; });
+    if (stopping_) return;
+    // Let the window fill: every batch written meanwhile shares the one fsync below.
+    lock.unlock();
+    std::this_thread::sleep_for(window);
+    lock.lock();
+    uint64_t target = written_seq_;
+    lock.unlock();
+    rocksdb::Status s = db_->SyncWAL();
+    lock.lock();
+    if (!s.ok()) sync_error_ = from_rocksdb(s, "group commit fsync");
+    durable_seq_ = std::max(durable_seq_, target);
+    sync_cv_.notify_all();
+  }
+}
+
+EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EventLog::~EventLog() = default;
+
+Result<std::unique_ptr<EventLog>> EventLog::open(const std::string& dir,
+                                                 const EventLogOptions& options) {
+  if (options.group_commit_window_ms == 0 ||
+      options.group_commit_window_ms > limits::group_commit_window_ms_max) {
+    return Status::invalid_argument("group commit window must be 1.." +
+                                    std::to_string(limits::group_commit_window_ms_max) + " ms");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->dir_ = dir;
+  impl->options_ = options;
+  const bool writer = options.mode == EventLogOptions::Mode::kWriter;
+  JT_RETURN_IF_ERROR(writer ? impl->open_writer() : impl->open_reader());
+  JT_RETURN_IF_ERROR(impl->check_format_version(writer));
+  JT_RETURN_IF_ERROR(impl->load_head());
+  impl->written_seq_ = impl->durable_seq_ = impl->head_;
+  if (writer && options.durability == Durability::kGroupCommit) {
+    impl->syncer_ = std::thread([raw = impl.get()] { raw->run_syncer(); });
+  }
+  return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+}
+
+Result<AppendResult> EventLog::append(const AppendBatch& batch) {
+  Impl& d = *impl_;
+  if (d.options_.mode != EventLogOptions::Mode::kWriter) {
+    return Status::invalid_argument("append on a log opened read-only");
+  }
+  if (batch.events.size() > limits::batch_events_max) {
+    return Status::limit_exceeded("batch of " + std::to_string(batch.events.size()) +
+                                  " events; at most " + std::to_string(limits::batch_events_max));
+  }
+  if (batch.checkpoints.size() > limits::batch_checkpoints_max) {
+    return Status::limit_exceeded("too many checkpoints in one batch");
+  }
+  std::lock_guard lock(d.append_mutex_);
+
+  // Look every dedup key up at once; MultiGet shares the memtable and bloom probes.
+  const size_t n = batch.events.size();
+  std::vector<rocksdb::Slice> dedup_slices;
+  dedup_slices.reserve(n);
+  for (const BuiltEvent& e : batch.events) dedup_slices.emplace_back(e.dedup_key);
+  std::vector<rocksdb::PinnableSlice> found(n);
+  std::vector<rocksdb::Status> found_status(n);
+  if (n > 0) {
+    d.db_->MultiGet(rocksdb::ReadOptions(), d.cf(kDedup), n, dedup_slices.data(), found.data(),
+                    found_status.data());
+  }
+
+  AppendResult result;
+  result.seqs.resize(n);
+  rocksdb::WriteBatch wb;
+  std::unordered_map<std::string_view, uint64_t> in_batch;
+  in_batch.reserve(n);
+  uint64_t next_seq = d.head_.load() + 1;
+  for (size_t i = 0; i < n; ++i) {
+    const BuiltEvent& e = batch.events[i];
+    JT_ASSERT(!e.dedup_key.empty());
+    JT_ASSERT(!e.bytes.empty() && e.bytes.size() <= limits::event_bytes_max);
+    if (found_status[i].ok()) {
+      if (found[i].size() != 8) return Status::corruption("dedup value is not a seq");
+      result.seqs[i] = keys::get_be64(found[i].data());
+      ++result.duplicates;
+      continue;
+    }
+    if (!found_status[i].IsNotFound()) return from_rocksdb(found_status[i], "dedup lookup");
+    if (auto it = in_batch.find(e.dedup_key); it != in_batch.end()) {
+      result.seqs[i] = it->second;
+      ++result.duplicates;
+      continue;
+    }
+    const uint64_t seq = next_seq++;
+    const std::string seq_key = keys::log_key(seq);
+    std::string seq_value = seq_key;  // the dedup value is the seq, encoded like the log key
+    wb.Put(d.cf(kLog), seq_key, e.bytes);
+    if (!e.stream_prefix.empty())
+      wb.Put(d.cf(kStreams), keys::stream_key(e.stream_prefix, seq), "");
+    wb.Put(d.cf(kDedup), e.dedup_key, seq_value);
+    in_batch.emplace(e.dedup_key, seq);
+    result.seqs[i] = seq;
+    if (result.first_new_seq == 0) result.first_new_seq = seq;
+    result.last_new_seq = seq;
+    ++result.appended;
+  }
+  for (const SourceCheckpoint& c : batch.checkpoints) {
+    wb.Put(d.cf(kSources), c.source, c.value);
+  }
+  for (const QuarantineRecord& q : batch.quarantined) {
+    JT_ASSERT(q.raw.size() <= limits::quarantine_raw_bytes_max);
+    wb.Put(d.cf(kQuarantine), keys::quarantine_key(q.source, q.offset), encode_quarantine_value(q));
+  }
+  if (wb.Count() == 0) return result;
+
+  rocksdb::WriteOptions write_options;
+  write_options.sync = d.options_.durability == Durability::kSyncPerBatch;
+  JT_RETURN_IF_ERROR(from_rocksdb(d.db_->Write(write_options, &wb), "append"));
+  JT_ASSERT(next_seq - 1 == d.head_.load() + result.appended);
+  d.head_.store(next_seq - 1);
+  if (d.options_.durability == Durability::kGroupCommit) {
+    std::lock_guard sync_lock(d.sync_mutex_);
+    d.written_seq_ = next_seq - 1;
+    d.sync_cv_.notify_all();
+  }
+  return result;
+}
+
+Status EventLog::wait_durable(uint64_t seq) {
+  Impl& d = *impl_;
+  if (d.options_.durability != Durability::kGroupCommit) return Status();
+  std::unique_lock lock(d.sync_mutex_);
+  d.sync_cv_.wait(lock, [&] { return d.durable_seq_ >= seq || !d.sync_error_.ok(); });
+  return d.sync_error_;
+}
+
+uint64_t EventLog::head() const {
+  return impl_->head_.load();
+}
+
+const std::string& EventLog::dir() const {
+  return impl_->dir_;
+}
+
+Result<StoredEvent> EventLog::read(uint64_t seq) const {
+  StoredEvent event;
+  event.seq = seq;
+  rocksdb::Status s =
+      impl_->db_->Get(rocksdb::ReadOptions(), impl_->cf(kLog), keys::log_key(seq), &event.bytes);
+  if (s.IsNotFound()) return Status::not_found("no event at seq " + std::to_string(seq));
+  JT_RETURN_IF_ERROR(from_rocksdb(s, "read seq " + std::to_string(seq)));
+  JT_RETURN_IF_ERROR(event.view().status());
+  return event;
+}
+
+namespace {
+
+class RocksLogCursor final : public LogCursor {
+ public:
+  RocksLogCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, uint64_t from) {
+    rocksdb::ReadOptions options;
+    options.readahead_size = 2 << 20;
+    options.fill_cache = false;  // a scan would evict the hot blocks of point reads
+    it_.reset(db->NewIterator(options, cf));
+    it_->Seek(keys::log_key(from));
+  }
+
+  Result<std::optional<EventView>> next() override {
+    if (started_) it_->Next();
+    started_ = true;
+    if (!it_->Valid()) {
+      JT_RETURN_IF_ERROR(from_rocksdb(it_->status(), "scan the log"));
+      return std::optional<EventView>();
+    }
+    auto seq = keys::decode_log_key(as_slice_string(it_->key()));
+    if (!seq) return Status::corruption("a log key is not 8 bytes");
+    rocksdb::Slice value = it_->value();
+    auto view = EventView::from_bytes(std::string_view(value.data(), value.size()), *seq);
+    if (!view.ok()) return view.status();
+    return std::optional<EventView>(std::move(view).value());
+  }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+  bool started_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<LogCursor> EventLog::scan(uint64_t from) const {
+  return std::make_unique<RocksLogCursor>(impl_->db_.get(), impl_->cf(kLog), from);
+}
+
+Result<std::vector<uint64_t>> EventLog::stream(std::string_view cluster,
+                                               std::string_view job) const {
+  const std::string prefix = keys::stream_prefix(cluster, job);
+  std::vector<uint64_t> seqs;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db_->NewIterator(rocksdb::ReadOptions(), impl_->cf(kStreams)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->key().size() != prefix.size() + 8) return Status::corruption("malformed stream key");
+    seqs.push_back(keys::get_be64(it->key().data() + prefix.size()));
+  }
+  JT_RETURN_IF_ERROR(from_rocksdb(it->status(), "read a job stream"));
+  return seqs;
+}
+
+Status EventLog::for_each_stream(
+    const std::function<bool(std::string_view, std::string_view, const std::vector<uint64_t>&)>&
+        visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db_->NewIterator(rocksdb::ReadOptions(), impl_->cf(kStreams)));
+  std::string cluster, job;
+  std::vector<uint64_t> seqs;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto entry = keys::decode_stream_key(as_slice_string(it->key()));
+    if (!entry) return Status::corruption("malformed stream key");
+    if (!seqs.empty() && (entry->cluster != cluster || entry->job != job)) {
+      if (!visit(cluster, job, seqs)) return Status();
+      seqs.clear();
+    }
+    cluster = std::move(entry->cluster);
+    job = std::move(entry->job);
+    seqs.push_back(entry->seq);
+  }
+  JT_RETURN_IF_ERROR(from_rocksdb(it->status(), "scan streams"));
+  if (!seqs.empty()) visit(cluster, job, seqs);
+  return Status();
+}
+
+Status EventLog::for_each_dedup(
+    const std::function<bool(std::string_view, uint32_t, uint64_t)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db_->NewIterator(rocksdb::ReadOptions(), impl_->cf(kDedup)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    std::string_view identity;
+    if (!keys::get_length_prefixed(&key, &identity) || key.size() != 4 || it->value().size() != 8) {
+      return Status::corruption("malformed dedup entry");
+    }
+    if (!visit(identity, keys::get_be32(key.data()), keys::get_be64(it->value().data()))) {
+      return Status();
+    }
+  }
+  return from_rocksdb(it->status(), "scan dedup");
+}
+
+Result<std::optional<std::string>> EventLog::checkpoint(std::string_view source) const {
+  std::string value;
+  rocksdb::Status s = impl_->db_->Get(rocksdb::ReadOptions(), impl_->cf(kSources),
+                                      rocksdb::Slice(source.data(), source.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  JT_RETURN_IF_ERROR(from_rocksdb(s, "read a source checkpoint"));
+  return std::optional<std::string>(std::move(value));
+}
+
+Status EventLog::for_each_quarantined(
+    const std::function<bool(const QuarantineRecord&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db_->NewIterator(rocksdb::ReadOptions(), impl_->cf(kQuarantine)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto record = decode_quarantine(std::string_view(it->key().data(), it->key().size()),
+                                    std::string_view(it->value().data(), it->value().size()));
+    if (!record.ok()) return record.status();
+    if (!visit(*record)) return Status();
+  }
+  return from_rocksdb(it->status(), "scan quarantine");
+}
+
+Result<uint64_t> EventLog::quarantined_count() const {
+  uint64_t count = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db_->NewIterator(rocksdb::ReadOptions(), impl_->cf(kQuarantine)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+  JT_RETURN_IF_ERROR(from_rocksdb(it->status(), "count quarantine"));
+  return count;
+}
+
+Status EventLog::refresh() {
+  Impl& d = *impl_;
+  if (d.options_.mode == EventLogOptions::Mode::kWriter) return Status();
+  if (!d.secondary_dir_.empty()) {
+    JT_RETURN_IF_ERROR(from_rocksdb(d.db_->TryCatchUpWithPrimary(), "catch up with the writer"));
+    return d.load_head();
+  }
+  // Read-only instances are a snapshot: reopen.
+  auto fresh = std::make_unique<Impl>();
+  fresh->dir_ = d.dir_;
+  fresh->options_ = d.options_;
+  JT_RETURN_IF_ERROR(fresh->open_reader());
+  JT_RETURN_IF_ERROR(fresh->load_head());
+  impl_ = std::move(fresh);
+  return Status();
+}
+
+Status EventLog::compact() {
+  Impl& d = *impl_;
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* handle : d.handles_) {
+    JT_RETURN_IF_ERROR(from_rocksdb(d.db_->Flush(flush, handle), "flush"));
+    JT_RETURN_IF_ERROR(
+        from_rocksdb(d.db_->CompactRange(compact, handle, nullptr, nullptr), "compact"));
+  }
+  return Status();
+}
+
+Result<LogStorageStats> EventLog::storage_stats() const {
+  LogStorageStats stats;
+  for (size_t i = 0; i < impl_->handles_.size(); ++i) {
+    uint64_t sst = 0, mem = 0;
+    impl_->db_->GetIntProperty(impl_->handles_[i], "rocksdb.live-sst-files-size", &sst);
+    impl_->db_->GetIntProperty(impl_->handles_[i], "rocksdb.cur-size-all-mem-tables", &mem);
+    stats.sst_bytes += sst;
+    stats.memtable_bytes += mem;
+    if (i == kLog) stats.log_cf_sst_bytes = sst;
+  }
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(impl_->dir_, ec)) {
+    if (entry.path().extension() == ".log") stats.wal_bytes += entry.file_size(ec);
+  }
+  return stats;
+}
+
+}  // namespace jobtrail

@@ -1,0 +1,148 @@
+// EventLog: jobtrail's append-only log of events in RocksDB, and the only writer of the
+// column families log, streams, dedup, sources, quarantine and meta (keys.cc has the grammar).
+//
+// Guarantees
+//  - append() writes a whole batch (events + their stream and dedup entries + the caller's
+//    source checkpoints + quarantined records) in ONE RocksDB WriteBatch: after a crash at any
+//    moment the batch is there entirely or not at all.
+//  - New events get contiguous seqs starting at head() + 1; seq 1 is the first event ever.
+//  - Idempotent: an event whose dedup key (source identity + ordinal) is already in the log, or
+//    earlier in the same batch, is not appended again; its existing seq is reported.
+//  - Every read is verified; a value that does not verify is Status::corruption naming its seq.
+//
+// Open modes: one writer per database (RocksDB's LOCK file; a second writer gets
+// Status::unavailable naming the lock). Readers open read-only (or as a RocksDB secondary when
+// a writer is busy) and see the log as of open() or the last refresh().
+//
+// Durability: kSyncPerBatch (default) fsyncs the WAL before append() returns. kGroupCommit
+// returns once the batch is in the WAL (a killed process loses nothing) and fsyncs at most
+// group_commit_window_ms later, sharing one fsync among every batch in the window; callers
+// that must acknowledge durability call wait_durable(seq).
+//
+// Thread-safety: append() and the readers may be called from several threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/event_builder.h"
+#include "events/event_view.h"
+#include "events/quarantine_record.h"
+#include "events/status.h"
+
+namespace jobtrail {
+
+// The on-disk format this build writes; a database with a larger one is refused.
+inline constexpr uint32_t kLogFormatVersion = 1;
+
+enum class Durability : uint8_t { kSyncPerBatch, kGroupCommit };
+
+struct EventLogOptions {
+  enum class Mode : uint8_t { kWriter, kReader };
+  Mode mode = Mode::kWriter;
+  Durability durability = Durability::kSyncPerBatch;
+  uint32_t group_commit_window_ms = 10;
+};
+
+// A source's checkpoint, committed in the same WriteBatch as the events it produced.
+struct SourceCheckpoint {
+  std::string source;
+  std::string value;
+};
+
+struct AppendBatch {
+  std::vector<BuiltEvent> events;
+  std::vector<SourceCheckpoint> checkpoints;
+  std::vector<QuarantineRecord> quarantined;
+
+  bool empty() const { return events.empty() && checkpoints.empty() && quarantined.empty(); }
+  void clear() {
+    events.clear();
+    checkpoints.clear();
+    quarantined.clear();
+  }
+};
+
+struct AppendResult {
+  std::vector<uint64_t> seqs;  // one per input event: its new or existing seq
+  uint64_t appended = 0;
+  uint64_t duplicates = 0;
+  uint64_t first_new_seq = 0;  // 0 when nothing new
+  uint64_t last_new_seq = 0;
+};
+
+struct LogStorageStats {
+  uint64_t sst_bytes = 0;         // live SST files, all column families
+  uint64_t log_cf_sst_bytes = 0;  // the log CF alone
+  uint64_t wal_bytes = 0;
+  uint64_t memtable_bytes = 0;
+};
+
+class LogCursor;
+
+class EventLog {
+ public:
+  static Result<std::unique_ptr<EventLog>> open(const std::string& dir,
+                                                const EventLogOptions& options);
+  ~EventLog();
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  // Writer only. At most limits::batch_events_max events and batch_checkpoints_max checkpoints.
+  Result<AppendResult> append(const AppendBatch& batch);
+
+  // Group commit: blocks until `seq` is fsynced (immediately in kSyncPerBatch mode).
+  Status wait_durable(uint64_t seq);
+
+  uint64_t head() const;  // the last seq, 0 for an empty log
+
+  Result<StoredEvent> read(uint64_t seq) const;
+  // Events with seq >= from, in seq order. The cursor must not outlive the log.
+  std::unique_ptr<LogCursor> scan(uint64_t from) const;
+  // The seqs of one job's events, ascending, from the streams CF (a prefix scan, no log scan).
+  Result<std::vector<uint64_t>> stream(std::string_view cluster, std::string_view job) const;
+  // Every job that has a stream, as (cluster, job text) pairs, in key order; calls `visit`
+  // for each distinct job with its seqs. Stops early when visit returns false.
+  Status for_each_stream(const std::function<bool(std::string_view cluster, std::string_view job,
+                                                  const std::vector<uint64_t>& seqs)>& visit) const;
+  // Every dedup entry: (identity, ordinal, seq).
+  Status for_each_dedup(const std::function<bool(std::string_view identity, uint32_t ordinal,
+                                                 uint64_t seq)>& visit) const;
+
+  Result<std::optional<std::string>> checkpoint(std::string_view source) const;
+  Status for_each_quarantined(const std::function<bool(const QuarantineRecord&)>& visit) const;
+  Result<uint64_t> quarantined_count() const;
+
+  // Readers: catch up with what the writer has appended since open (secondary mode) or
+  // reopen (read-only mode). Writers: no-op.
+  Status refresh();
+
+  // Flushes memtables and compacts every column family (the bench's bytes/event measure).
+  Status compact();
+  Result<LogStorageStats> storage_stats() const;
+
+  const std::string& dir() const;
+
+ private:
+  class Impl;
+  explicit EventLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  friend class LogCursor;
+};
+
+// Iterates the log CF in seq order. Not thread-safe; one per thread.
+class LogCursor {
+ public:
+  virtual ~LogCursor() = default;
+  // The next event, or nullopt at the end. A value that does not verify is a Corruption
+  // status naming its seq; the cursor stays positioned after it so a verifier can go on.
+  virtual Result<std::optional<EventView>> next() = 0;
+};
+
+}  // namespace jobtrail

@@ -1,0 +1,40 @@
+#include "events/event_view.h"
+
+#include "events/limits.h"
+
+namespace jobtrail {
+
+namespace {
+// Bounds for the verifier: an event is a shallow tree (Event > header > job > ranges), and a
+// DependencyDeclared has at most a few thousand target tables.
+constexpr flatbuffers::uoffset_t kVerifyDepthMax = 16;
+constexpr flatbuffers::uoffset_t kVerifyTablesMax = 100'000;
+}  // namespace
+
+Result<EventView> EventView::from_bytes(std::string_view bytes, uint64_t seq) {
+  if (bytes.size() < sizeof(flatbuffers::uoffset_t) + 8 || bytes.size() > limits::event_bytes_max) {
+    return Status::corruption("log seq " + std::to_string(seq) + ": event of " +
+                              std::to_string(bytes.size()) + " bytes is out of bounds");
+  }
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  flatbuffers::Verifier verifier(data, bytes.size(), kVerifyDepthMax, kVerifyTablesMax);
+  if (!fb::VerifySizePrefixedEventBuffer(verifier)) {
+    return Status::corruption("log seq " + std::to_string(seq) + " does not verify");
+  }
+  // The size prefix must cover the buffer exactly: trailing bytes mean a torn or spliced value.
+  if (flatbuffers::GetPrefixedSize(data) + sizeof(flatbuffers::uoffset_t) != bytes.size()) {
+    return Status::corruption("log seq " + std::to_string(seq) + ": size prefix mismatch");
+  }
+  return EventView(bytes, fb::GetSizePrefixedEvent(data), seq);
+}
+
+std::string_view EventView::cluster() const {
+  return sv(header().cluster());
+}
+
+std::string_view EventView::job_text() const {
+  const fb::JobKey* job = header().job();
+  return job == nullptr ? std::string_view() : sv(job->text());
+}
+
+}  // namespace jobtrail

@@ -1,0 +1,61 @@
+// EventView: a verified, read-only view over one stored event's bytes.
+//
+// from_bytes() runs the FlatBuffers Verifier (bounded depth and table count) before anything
+// is read, so every accessor afterwards is safe. The view does not own the bytes: they must
+// outlive it (StoredEvent bundles both).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "events/status.h"
+#include "schemas/events_generated.h"
+
+namespace jobtrail {
+
+class EventView {
+ public:
+  // `seq` is only used to name the event in a Corruption status.
+  static Result<EventView> from_bytes(std::string_view bytes, uint64_t seq);
+
+  uint64_t seq() const { return seq_; }
+  const fb::Event& event() const { return *event_; }
+  const fb::EventHeader& header() const { return *event_->header(); }
+  fb::Body type() const { return event_->body_type(); }
+  std::string_view type_name() const { return fb::EnumNameBody(type()); }
+
+  template <typename T>
+  const T* as() const {
+    return event_->body_as<T>();
+  }
+
+  std::string_view cluster() const;
+  std::string_view job_text() const;  // empty for cluster-wide events
+  int64_t observed_at_us() const { return header().observed_at_us(); }
+  int64_t effective_at_us() const { return header().effective_at_us(); }
+  std::string_view bytes() const { return bytes_; }
+
+ private:
+  EventView(std::string_view bytes, const fb::Event* event, uint64_t seq)
+      : bytes_(bytes), event_(event), seq_(seq) {}
+
+  std::string_view bytes_;
+  const fb::Event* event_;
+  uint64_t seq_;
+};
+
+// An event read from the log with the bytes it views.
+struct StoredEvent {
+  uint64_t seq = 0;
+  std::string bytes;
+  // Valid while this StoredEvent is alive and unmoved-from; re-verifies (cheap, bounded).
+  Result<EventView> view() const { return EventView::from_bytes(bytes, seq); }
+};
+
+// Flatbuffers string to string_view; empty for an absent field.
+inline std::string_view sv(const flatbuffers::String* s) {
+  return s == nullptr ? std::string_view() : std::string_view(s->data(), s->size());
+}
+
+}  // namespace jobtrail

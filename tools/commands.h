@@ -1,0 +1,63 @@
+// The jobtrail subcommands. jobtrail_main.cc parses argv (CLI11) into these option structs and
+// calls one function; each returns the process exit code. Output contract: with --json, stdout
+// holds only the JSON document; logs and progress always go to stderr.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "events/event_log.h"
+
+namespace jobtrail::tools {
+
+inline constexpr const char* kDefaultDbDir = "./jobtrail-data";
+
+struct GlobalOptions {
+  std::string db_dir = kDefaultDbDir;
+};
+
+struct IngestSwfOptions {
+  std::string file;
+  std::string cluster = "local";
+  std::string durability = "sync";  // "sync" or "group"
+  uint32_t group_commit_window_ms = 10;
+  uint32_t batch_events = 1024;
+  bool json = false;
+};
+int run_ingest_swf(const GlobalOptions& global, const IngestSwfOptions& options);
+
+struct LogOptions {
+  uint64_t from_seq = 1;
+  uint64_t limit = 100;
+  bool json = false;
+};
+int run_log(const GlobalOptions& global, const LogOptions& options);
+
+struct StatsOptions {
+  bool json = false;
+};
+int run_stats(const GlobalOptions& global, const StatsOptions& options);
+
+struct QuarantineOptions {
+  uint64_t limit = 1000;
+  bool json = false;
+};
+int run_quarantine(const GlobalOptions& global, const QuarantineOptions& options);
+
+struct VerifyLogOptions {
+  bool json = false;
+};
+int run_verify_log(const GlobalOptions& global, const VerifyLogOptions& options);
+
+struct BenchAppendOptions {
+  std::string data;     // SWF trace; default: the bundled LCG trace
+  uint64_t events = 0;  // 0: every event of the trace
+  uint32_t batch_events = 1000;
+  uint32_t group_commit_window_ms = 10;
+  std::string scratch_dir;  // default: a fresh folder under /tmp
+  std::string child_mode;   // internal: run one mode and print its JSON line
+  bool json = false;
+};
+int run_bench_append(const BenchAppendOptions& options, const std::string& self_exe);
+
+}  // namespace jobtrail::tools

@@ -1,0 +1,112 @@
+// jobtrail: one binary, subcommands. This is the only translation unit that sees CLI11; it
+// turns argv into the option structs of tools/commands.h and calls one command. Logs and
+// progress go to stderr, so stdout holds only what the command prints (only JSON with --json).
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <climits>
+#include <filesystem>
+
+#include "events/limits.h"
+#include "tools/commands.h"
+
+namespace {
+
+using namespace jobtrail::tools;
+
+std::string self_executable(const char* argv0) {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(argv0) : path.string();
+}
+
+void add_durability_options(CLI::App* cmd, IngestSwfOptions* o) {
+  cmd->add_option("--durability", o->durability,
+                  "sync: fsync every batch (default); group: fsync at most every "
+                  "--group-commit-ms, shared by every batch in the window")
+      ->check(CLI::IsMember({"sync", "group"}))
+      ->capture_default_str();
+  cmd->add_option("--group-commit-ms", o->group_commit_window_ms, "group commit window")
+      ->check(CLI::Range(1u, jobtrail::limits::group_commit_window_ms_max));
+  cmd->add_option("--batch-events", o->batch_events, "events per append (WriteBatch)")
+      ->check(CLI::Range(1ul, jobtrail::limits::batch_events_max - 3));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("jobtrail");
+  logger->set_pattern("%^%l%$: %v");
+  spdlog::set_default_logger(logger);
+
+  CLI::App app{"jobtrail: an event-sourced ledger of HPC batch jobs"};
+  app.require_subcommand(1);
+  GlobalOptions global;
+  app.add_option("--db", global.db_dir, "database folder")->capture_default_str();
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "debug logging");
+
+  auto* ingest = app.add_subcommand("ingest", "import scheduler output into the log");
+  ingest->require_subcommand(1);
+  IngestSwfOptions swf;
+  auto* ingest_swf = ingest->add_subcommand("swf", "a Standard Workload Format trace (.swf[.gz])");
+  ingest_swf->add_option("FILE", swf.file, "trace file")->required();
+  ingest_swf->add_option("--cluster", swf.cluster, "cluster name")->capture_default_str();
+  ingest_swf->add_flag("--json", swf.json, "print the import summary as JSON");
+  add_durability_options(ingest_swf, &swf);
+
+  LogOptions log;
+  auto* log_cmd = app.add_subcommand("log", "print events from the log");
+  log_cmd->add_option("--from", log.from_seq, "first seq")->capture_default_str();
+  log_cmd->add_option("--limit", log.limit, "most events to print")->capture_default_str();
+  log_cmd->add_flag("--json", log.json, "a JSON array of decoded events");
+
+  StatsOptions stats;
+  auto* stats_cmd = app.add_subcommand("stats", "head seq, events by type, bytes per event");
+  stats_cmd->add_flag("--json", stats.json, "one JSON object");
+
+  QuarantineOptions quarantine;
+  auto* quarantine_cmd = app.add_subcommand("quarantine", "lines that did not parse, and why");
+  quarantine_cmd->add_option("--limit", quarantine.limit, "most records")->capture_default_str();
+  quarantine_cmd->add_flag("--json", quarantine.json, "a JSON array");
+
+  VerifyLogOptions verify;
+  auto* verify_cmd = app.add_subcommand("verify-log", "check the log and its indexes agree");
+  verify_cmd->add_flag("--json", verify.json, "one JSON object");
+
+  auto* bench = app.add_subcommand("bench", "benchmarks that print numbers");
+  bench->require_subcommand(1);
+  BenchAppendOptions bench_append;
+  auto* bench_append_cmd =
+      bench->add_subcommand("append", "EventLog::append against raw RocksDB appends");
+  bench_append_cmd->add_option("--data", bench_append.data,
+                               "SWF trace (default: the bundled LCG trace)");
+  bench_append_cmd->add_option("--events", bench_append.events, "events (0: the whole trace)");
+  bench_append_cmd->add_option("--batch-events", bench_append.batch_events, "events per batch")
+      ->check(CLI::Range(1u, static_cast<unsigned>(jobtrail::limits::batch_events_max)));
+  bench_append_cmd->add_option("--group-commit-ms", bench_append.group_commit_window_ms,
+                               "group commit window");
+  bench_append_cmd->add_option("--scratch", bench_append.scratch_dir, "scratch folder");
+  bench_append_cmd->add_option("--child-mode", bench_append.child_mode)->group("");
+  bench_append_cmd->add_flag("--json", bench_append.json, "one JSON object");
+
+  CLI11_PARSE(app, argc, argv);
+  if (verbose) spdlog::set_level(spdlog::level::debug);
+
+  try {
+    if (ingest_swf->parsed()) return run_ingest_swf(global, swf);
+    if (log_cmd->parsed()) return run_log(global, log);
+    if (stats_cmd->parsed()) return run_stats(global, stats);
+    if (quarantine_cmd->parsed()) return run_quarantine(global, quarantine);
+    if (verify_cmd->parsed()) return run_verify_log(global, verify);
+    if (bench_append_cmd->parsed()) return run_bench_append(bench_append, self_executable(argv[0]));
+  } catch (const std::exception& e) {
+    // Nothing below main throws by design; a library that does (bad_alloc, a format error)
+    // is caught here, at the edge.
+    spdlog::critical("unexpected error: {}", e.what());
+    return 1;
+  }
+  return 2;
+}
