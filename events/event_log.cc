@@ -401,7 +401,8 @@ class RocksLogCursor final : public LogCursor {
   }
 
   Result<std::optional<EventView>> next() override {
-    if (started_) it_->Next();
+    // Once at the end, stay there: Next() on an invalid RocksDB iterator is undefined.
+    if (started_ && it_->Valid()) it_->Next();
     started_ = true;
     if (!it_->Valid()) {
       JT_RETURN_IF_ERROR(from_rocksdb(it_->status(), "scan the log"));

@@ -61,6 +61,7 @@ bool get_length_prefixed(std::string_view* in, std::string_view* part) {
   for (int shift = 0; shift <= 28; shift += 7) {
     if (used >= in->size()) return false;
     auto byte = static_cast<unsigned char>((*in)[used++]);
+    if (shift == 28 && byte > 0x0f) return false;  // more than 32 bits: would wrap
     length |= static_cast<uint32_t>(byte & 0x7f) << shift;
     if ((byte & 0x80) == 0) {
       if (in->size() - used < length) return false;

@@ -72,10 +72,21 @@ class Verifier {
     }
   }
 
+  // A malformed index entry ends that index's scan. It is a fault in the data, not a failure
+  // of the check: report it, and skip the "every event has an entry" pass, which would only
+  // repeat it for every event the scan did not reach.
+  Status index_scanned(bool* complete, Status scan) {
+    if (!scan.is_corruption()) return scan;
+    fault(scan.message());
+    *complete = false;
+    return Status();
+  }
+
   Status check_dedup() {
     std::vector<uint8_t> seen(report_.head + 1, 0);
-    JT_RETURN_IF_ERROR(
-        log_.for_each_dedup([&](std::string_view id, uint32_t ordinal, uint64_t seq) {
+    bool complete = true;
+    JT_RETURN_IF_ERROR(index_scanned(
+        &complete, log_.for_each_dedup([&](std::string_view id, uint32_t ordinal, uint64_t seq) {
           ++report_.dedup_entries;
           if (seq == 0 || seq > report_.head || !fingerprints_[seq].present) {
             fault("dedup entry points at missing seq " + std::to_string(seq));
@@ -85,7 +96,8 @@ class Verifier {
             fault("seq " + std::to_string(seq) + " has more than one dedup entry");
           }
           return true;
-        }));
+        })));
+    if (!complete) return Status();
     for (uint64_t seq = 1; seq <= report_.head; ++seq) {
       if (fingerprints_[seq].present && seen[seq] == 0) {
         fault("seq " + std::to_string(seq) + " has no dedup entry");
@@ -96,8 +108,10 @@ class Verifier {
 
   Status check_streams() {
     std::vector<uint8_t> seen(report_.head + 1, 0);
-    JT_RETURN_IF_ERROR(log_.for_each_stream(
-        [&](std::string_view cluster, std::string_view job, const std::vector<uint64_t>& seqs) {
+    bool complete = true;
+    JT_RETURN_IF_ERROR(index_scanned(
+        &complete, log_.for_each_stream([&](std::string_view cluster, std::string_view job,
+                                            const std::vector<uint64_t>& seqs) {
           const uint64_t expected = hash_bytes(keys::stream_prefix(cluster, job));
           for (uint64_t seq : seqs) {
             ++report_.stream_entries;
@@ -112,7 +126,8 @@ class Verifier {
             }
           }
           return true;
-        }));
+        })));
+    if (!complete) return Status();
     for (uint64_t seq = 1; seq <= report_.head; ++seq) {
       if (fingerprints_[seq].stream_hash != 0 && seen[seq] == 0) {
         fault("seq " + std::to_string(seq) + " is missing from its job's stream");

@@ -65,6 +65,9 @@ bool take_fraction_us(std::string_view* text, int64_t* us) {
 Result<int64_t> parse_epoch(std::string_view text) {
   std::string_view rest = text;
   bool negative = take_char(&rest, '-');
+  if (negative && !rest.empty() && rest.front() == '-') {  // from_chars would take a second '-'
+    return Status::invalid_argument("'" + std::string(text) + "' is not a time");
+  }
   int64_t seconds = 0;
   auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), seconds);
   if (ec != std::errc() || end == rest.data()) {
@@ -109,12 +112,18 @@ Result<int64_t> parse_iso8601(std::string_view text) {
     if (!take_digits(&rest, 2, &oh)) return bad("bad zone offset");
     take_char(&rest, ':');
     if (!rest.empty() && !take_digits(&rest, 2, &om)) return bad("bad zone offset");
+    if (oh > 23 || om > 59) return bad("zone offset out of range");
     offset_s = sign * (oh * 3600 + om * 60);
   }
   if (!rest.empty()) return bad("unexpected text after the time");
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return bad("a field is out of range");
   }
+  // The last day of the month is the day before the first of the next (leap years included).
+  const int64_t month_days =
+      days_from_civil(month == 12 ? year + 1 : year, static_cast<unsigned>(month % 12 + 1), 1) -
+      days_from_civil(year, static_cast<unsigned>(month), 1);
+  if (day > month_days) return bad("no such day in that month");
   const int64_t days =
       days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;

@@ -18,9 +18,9 @@ namespace {
 
 // RocksDB's default comparator: unsigned bytewise, shorter first on a common prefix.
 bool bytewise_less(std::string_view a, std::string_view b) {
-  return std::lexicographical_compare(
-      a.begin(), a.end(), b.begin(), b.end(),
-      [](char x, char y) { return static_cast<unsigned char>(x) < static_cast<unsigned char>(y); });
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+  });
 }
 
 bool starts_with(std::string_view s, std::string_view prefix) {
@@ -85,8 +85,8 @@ TEST_CASE("log keys sort bytewise in numeric seq order", "[events][keys]") {
 }
 
 TEST_CASE("be32 encodings sort bytewise in numeric order", "[events][keys]") {
-  const std::vector<uint32_t> values = {0, 1, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000,
-                                        0x7fffffff, 0x80000000, 0xffffffff};
+  const std::vector<uint32_t> values = {0,      1,       0x7f,       0x80,       0xff,      0x100,
+                                        0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff};
   for (uint32_t a : values) {
     for (uint32_t b : values) {
       std::string ea, eb;
@@ -198,8 +198,8 @@ TEST_CASE("length-prefixed parts round trip at every varint length", "[events][k
   REQUIRE_FALSE(keys::get_length_prefixed(&in, &part));
 
   // The prefix sizes themselves: 1 byte up to 127, 2 up to 16383, 3 beyond.
-  for (auto [size, prefix_bytes] : std::vector<std::pair<size_t, size_t>>{
-           {0, 1}, {127, 1}, {128, 2}, {16383, 2}, {16384, 3}}) {
+  for (auto [size, prefix_bytes] :
+       std::vector<std::pair<size_t, size_t>>{{0, 1}, {127, 1}, {128, 2}, {16383, 2}, {16384, 3}}) {
     std::string out;
     keys::put_length_prefixed(&out, std::string(size, 'z'));
     REQUIRE(out.size() == size + prefix_bytes);
@@ -209,14 +209,18 @@ TEST_CASE("length-prefixed parts round trip at every varint length", "[events][k
 TEST_CASE("malformed length-prefixed parts are refused and leave the input alone",
           "[events][keys]") {
   const std::vector<std::string> bad = {
-      std::string(),                          // nothing at all
-      std::string("\x05" "abc", 4),           // shorter than its length
-      std::string("\x80", 1),                 // continuation byte, then the end
-      std::string("\x80\x01", 2),             // length 128, no data
-      std::string("\xff\xff\xff\xff\xff", 5), // varint longer than 5 bytes
-      std::string("\xff\xff\xff\xff\x0f", 5), // 4 GiB - 1, no data
-      std::string("\x80\x80\x80\x80\x10", 5), // 2^32: does not fit 32 bits
-      std::string("\x81\x80\x80\x80\x10" "x", 6),  // 2^32 + 1, must not wrap to 1
+      std::string(),  // nothing at all
+      std::string("\x05"
+                  "abc",
+                  4),                          // shorter than its length
+      std::string("\x80", 1),                  // continuation byte, then the end
+      std::string("\x80\x01", 2),              // length 128, no data
+      std::string("\xff\xff\xff\xff\xff", 5),  // varint longer than 5 bytes
+      std::string("\xff\xff\xff\xff\x0f", 5),  // 4 GiB - 1, no data
+      std::string("\x80\x80\x80\x80\x10", 5),  // 2^32: does not fit 32 bits
+      std::string("\x81\x80\x80\x80\x10"
+                  "x",
+                  6),  // 2^32 + 1, must not wrap to 1
   };
   for (const std::string& input : bad) {
     std::string_view in = input;
@@ -236,7 +240,10 @@ TEST_CASE("decoding malformed stream keys returns nullopt", "[events][keys]") {
   REQUIRE_FALSE(keys::decode_stream_key(good + "x").has_value());
   REQUIRE_FALSE(keys::decode_stream_key(keys::stream_prefix("c", "40")).has_value());
   // The cluster's length claims more bytes than the key has.
-  REQUIRE_FALSE(keys::decode_stream_key(std::string("\x7f" "c", 2) + std::string(8, '\0'))
+  REQUIRE_FALSE(keys::decode_stream_key(std::string("\x7f"
+                                                    "c",
+                                                    2) +
+                                        std::string(8, '\0'))
                     .has_value());
   // Every strict prefix of a good key is malformed.
   for (size_t n = 0; n < good.size(); ++n) {

@@ -130,8 +130,8 @@ inline JobKey must_parse_job(std::string_view text) {
 }
 
 // A header for a job event; `identity` + `ordinal` make the dedup key.
-inline EventHeaderFields job_header(std::string cluster, std::string_view job,
-                                    std::string identity, uint32_t ordinal = 0) {
+inline EventHeaderFields job_header(std::string cluster, std::string_view job, std::string identity,
+                                    uint32_t ordinal = 0) {
   EventHeaderFields header;
   header.observed_at_us = 1'700'000'000'000'000;
   header.effective_at_us = 1'600'000'000'000'000;

@@ -62,8 +62,7 @@ TEST_CASE("parse_time_us reads ISO 8601 in UTC", "[events][time_format]") {
   REQUIRE(must_parse("1970-01-01T00:00:00Z") == 0);
 }
 
-TEST_CASE("parse_time_us reads fractions of a second to the microsecond",
-          "[events][time_format]") {
+TEST_CASE("parse_time_us reads fractions of a second to the microsecond", "[events][time_format]") {
   REQUIRE(must_parse("2002-07-28T07:04:05.25Z") == 1027839845 * kUs + 250000);
   REQUIRE(must_parse("2002-07-28T07:04:05.250000Z") == 1027839845 * kUs + 250000);
   REQUIRE(must_parse("2002-07-28T07:04:05.000001Z") == 1027839845 * kUs + 1);
@@ -94,7 +93,7 @@ TEST_CASE("parse_time_us handles leap years", "[events][time_format]") {
   REQUIRE(must_parse("2024-02-29T00:00:00Z") == 19782 * kDayUs);
   REQUIRE(must_parse("2024-03-01T00:00:00Z") - must_parse("2024-02-28T00:00:00Z") == 2 * kDayUs);
   REQUIRE(must_parse("2023-03-01T00:00:00Z") - must_parse("2023-02-28T00:00:00Z") == kDayUs);
-  REQUIRE(must_parse("2000-02-29") == 11016 * kDayUs);           // divisible by 400: leap
+  REQUIRE(must_parse("2000-02-29") == 11016 * kDayUs);                     // divisible by 400: leap
   REQUIRE(must_parse("1900-03-01") - must_parse("1900-02-28") == kDayUs);  // by 100: not leap
   REQUIRE(format_iso8601_us(must_parse("2024-02-29T23:59:59.999999Z")) ==
           "2024-02-29T23:59:59.999999Z");
@@ -107,8 +106,7 @@ TEST_CASE("parse_time_us reads dates before 1970 as negative times", "[events][t
   REQUIRE(must_parse("1600-02-29T23:59:59.999999Z") == -135080 * kDayUs - 1);
 }
 
-TEST_CASE("parse_time_us reads epoch seconds with an optional fraction",
-          "[events][time_format]") {
+TEST_CASE("parse_time_us reads epoch seconds with an optional fraction", "[events][time_format]") {
   REQUIRE(must_parse("1027839845") == 1027839845 * kUs);
   REQUIRE(must_parse("1027839845.25") == 1027839845 * kUs + 250000);
   REQUIRE(must_parse("1027839845.000001") == 1027839845 * kUs + 1);
@@ -129,8 +127,17 @@ TEST_CASE("format then parse round trips every microsecond from year 0 to 9999",
           "[events][time_format]") {
   const int64_t lo = days_from_civil(0, 1, 1) * kDayUs;
   const int64_t hi = days_from_civil(10000, 1, 1) * kDayUs - 1;
-  std::vector<int64_t> values = {0, 1, -1, kUs, -kUs, lo, hi, 1027839845 * kUs + 250000,
-                                 19782 * kDayUs, 19783 * kDayUs - 1, -25567 * kDayUs};
+  std::vector<int64_t> values = {0,
+                                 1,
+                                 -1,
+                                 kUs,
+                                 -kUs,
+                                 lo,
+                                 hi,
+                                 1027839845 * kUs + 250000,
+                                 19782 * kDayUs,
+                                 19783 * kDayUs - 1,
+                                 -25567 * kDayUs};
   std::mt19937_64 rng(2024);
   std::uniform_int_distribution<int64_t> any(lo, hi);
   for (int i = 0; i < 2000; ++i) values.push_back(any(rng));
