@@ -489,6 +489,83 @@ Status EventLog::for_each_stream(
   return Status();
 }
 
+namespace {
+
+// The smallest string greater than every string that starts with `prefix` ("" if none).
+std::string prefix_successor(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+// A short form matching more jobs than this is reported as ambiguous with these candidates.
+constexpr size_t kShortFormMatchesMax = 16;
+
+}  // namespace
+
+Result<std::vector<std::string>> EventLog::clusters() const {
+  std::vector<std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db_->NewIterator(rocksdb::ReadOptions(), impl_->cf(kStreams)));
+  // Skip-scan: one seek per cluster, jumping past all of its keys.
+  it->SeekToFirst();
+  for (size_t n = 0; it->Valid() && n < limits::clusters_max; ++n) {
+    std::string_view key(it->key().data(), it->key().size());
+    std::string_view cluster;
+    if (!keys::get_length_prefixed(&key, &cluster)) return Status::corruption("bad stream key");
+    out.emplace_back(cluster);
+    std::string cluster_prefix;
+    keys::put_length_prefixed(&cluster_prefix, cluster);
+    const std::string next = prefix_successor(cluster_prefix);
+    if (next.empty()) break;
+    it->Seek(next);
+  }
+  JT_RETURN_IF_ERROR(from_rocksdb(it->status(), "list clusters"));
+  return out;
+}
+
+Result<std::vector<EventLog::JobRef>> EventLog::find_jobs(std::string_view text,
+                                                          std::string_view cluster) const {
+  if (text.empty() || text.size() > limits::job_key_bytes_max) {
+    return Status::invalid_argument("a job key is 1 to " +
+                                    std::to_string(limits::job_key_bytes_max) + " bytes");
+  }
+  std::vector<std::string> candidates_clusters;
+  if (!cluster.empty()) {
+    candidates_clusters.emplace_back(cluster);
+  } else {
+    auto all = clusters();
+    if (!all.ok()) return all.status();
+    candidates_clusters = std::move(all).value();
+  }
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db_->NewIterator(rocksdb::ReadOptions(), impl_->cf(kStreams)));
+  std::vector<JobRef> exact, short_form;
+  for (const std::string& c : candidates_clusters) {
+    const std::string exact_prefix = keys::stream_prefix(c, text);
+    it->Seek(exact_prefix);
+    if (it->Valid() && it->key().starts_with(exact_prefix)) exact.push_back({c, std::string(text)});
+    // "6" -> "6.<server>": keys are lp(cluster) lp(job), so seek each longer job length.
+    const std::string dotted = std::string(text) + ".";
+    for (size_t length = dotted.size() + 1; length <= limits::job_key_bytes_max; ++length) {
+      std::string prefix;
+      keys::put_length_prefixed(&prefix, c);
+      std::string encoded_length;  // varint(length): lp() of `length` spaces, minus the spaces
+      keys::put_length_prefixed(&encoded_length, std::string(length, ' '));
+      prefix += encoded_length.substr(0, encoded_length.size() - length) + dotted;
+      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) &&
+                             short_form.size() < kShortFormMatchesMax;) {
+        auto entry = keys::decode_stream_key(as_slice_string(it->key()));
+        if (!entry) return Status::corruption("bad stream key");
+        short_form.push_back({c, entry->job});
+        it->Seek(prefix_successor(keys::stream_prefix(c, entry->job)));  // next job
+      }
+    }
+  }
+  JT_RETURN_IF_ERROR(from_rocksdb(it->status(), "find a job"));
+  return exact.empty() ? short_form : exact;
+}
+
 Status EventLog::for_each_dedup(
     const std::function<bool(std::string_view, uint32_t, uint64_t)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(

@@ -111,6 +111,19 @@ class EventLog {
   // for each distinct job with its seqs. Stops early when visit returns false.
   Status for_each_stream(const std::function<bool(std::string_view cluster, std::string_view job,
                                                   const std::vector<uint64_t>& seqs)>& visit) const;
+  // The jobs a user may mean by `text`, as their scheduler writes it ("4", "5_3",
+  // "942337.tango-m.vpac.org"), in every cluster (or only `cluster` when not empty). An exact
+  // key match wins; without one, a short form matches a PBS key with a server suffix ("6"
+  // finds "6.edge.ccr.buffalo.edu"). Costs a few seeks per cluster, never a scan.
+  struct JobRef {
+    std::string cluster;
+    std::string job;
+    bool operator==(const JobRef&) const = default;
+  };
+  Result<std::vector<JobRef>> find_jobs(std::string_view text, std::string_view cluster) const;
+  // The clusters that have at least one job stream, in key order.
+  Result<std::vector<std::string>> clusters() const;
+
   // Every dedup entry: (identity, ordinal, seq).
   Status for_each_dedup(const std::function<bool(std::string_view identity, uint32_t ordinal,
                                                  uint64_t seq)>& visit) const;

@@ -28,6 +28,9 @@ inline constexpr std::size_t job_key_ranges_max = 1024;
 // A cluster name ("local", "hpc2n").
 inline constexpr std::size_t cluster_name_bytes_max = 64;
 
+// Clusters one database holds (a site's clusters, not a grid's).
+inline constexpr std::size_t clusters_max = 4096;
+
 // A source identity in a dedup key (file identity + offset, or poller + poll id + row).
 inline constexpr std::size_t source_identity_bytes_max = 512;
 

@@ -27,6 +27,8 @@ struct IngestSwfOptions {
 int run_ingest_swf(const GlobalOptions& global, const IngestSwfOptions& options);
 
 struct LogOptions {
+  std::string job;      // only this job's events (its stream), as the scheduler writes it
+  std::string cluster;  // needed only when `job` is ambiguous
   uint64_t from_seq = 1;
   uint64_t limit = 100;
   bool json = false;

@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
 
   LogOptions log;
   auto* log_cmd = app.add_subcommand("log", "print events from the log");
+  log_cmd->add_option("--job", log.job, "only this job's events, e.g. 4, 5_3, 942337.server");
+  log_cmd->add_option("--cluster", log.cluster, "the job's cluster, when --job is ambiguous");
   log_cmd->add_option("--from", log.from_seq, "first seq")->capture_default_str();
   log_cmd->add_option("--limit", log.limit, "most events to print")->capture_default_str();
   log_cmd->add_flag("--json", log.json, "a JSON array of decoded events");

@@ -9,6 +9,47 @@
 
 namespace jobtrail::tools {
 
+namespace {
+
+// Resolves --job (and --cluster) to exactly one job, or says why not.
+Result<EventLog::JobRef> resolve_job(const EventLog& log, const LogOptions& options) {
+  auto found = log.find_jobs(options.job, options.cluster);
+  if (!found.ok()) return found.status();
+  if (found->empty()) {
+    return Status::not_found("no job " + options.job +
+                             (options.cluster.empty() ? "" : " in cluster " + options.cluster));
+  }
+  if (found->size() > 1) {
+    std::string candidates;
+    for (const auto& ref : *found) candidates += " " + ref.cluster + "/" + ref.job;
+    return Status::invalid_argument("job " + options.job + " is ambiguous; candidates:" +
+                                    candidates + " (name one with --cluster and its full key)");
+  }
+  return found->front();
+}
+
+// The seqs to print: one job's stream, or the log from --from.
+Result<std::vector<uint64_t>> seqs_to_print(const EventLog& log, const LogOptions& options) {
+  std::vector<uint64_t> seqs;
+  if (!options.job.empty()) {
+    auto job = resolve_job(log, options);
+    if (!job.ok()) return job.status();
+    auto stream = log.stream(job->cluster, job->job);
+    if (!stream.ok()) return stream.status();
+    for (uint64_t seq : *stream) {
+      if (seq >= options.from_seq && seqs.size() < options.limit) seqs.push_back(seq);
+    }
+    return seqs;
+  }
+  const uint64_t first = std::max<uint64_t>(options.from_seq, 1);
+  for (uint64_t seq = first; seq <= log.head() && seqs.size() < options.limit; ++seq) {
+    seqs.push_back(seq);
+  }
+  return seqs;
+}
+
+}  // namespace
+
 int run_log(const GlobalOptions& global, const LogOptions& options) {
   EventLogOptions log_options;
   log_options.mode = EventLogOptions::Mode::kReader;
@@ -17,19 +58,23 @@ int run_log(const GlobalOptions& global, const LogOptions& options) {
     spdlog::error("{}", log.status().to_string());
     return 1;
   }
-  auto cursor = (*log)->scan(std::max<uint64_t>(options.from_seq, 1));
+  auto seqs = seqs_to_print(**log, options);
+  if (!seqs.ok()) {
+    spdlog::error("{}", seqs.status().to_string());
+    return 1;
+  }
   nlohmann::json events = nlohmann::json::array();
-  for (uint64_t printed = 0; printed < options.limit; ++printed) {
-    auto next = cursor->next();
-    if (!next.ok()) {
-      spdlog::error("{}", next.status().to_string());
+  for (uint64_t seq : *seqs) {
+    auto stored = (*log)->read(seq);
+    auto view = stored.ok() ? stored->view() : Result<EventView>(stored.status());
+    if (!view.ok()) {
+      spdlog::error("{}", view.status().to_string());
       return 1;
     }
-    if (!next->has_value()) break;
     if (options.json) {
-      events.push_back(event_to_json(**next));
+      events.push_back(event_to_json(*view));
     } else {
-      std::cout << event_to_line(**next) << "\n";
+      std::cout << event_to_line(*view) << "\n";
     }
   }
   if (options.json) std::cout << events.dump(2) << "\n";
