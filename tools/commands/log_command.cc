@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/commands.h"
+#include "tools/commands/open_log.h"
 #include "tools/event_json.h"
 
 namespace jobtrail::tools {
@@ -51,21 +52,16 @@ Result<std::vector<uint64_t>> seqs_to_print(const EventLog& log, const LogOption
 }  // namespace
 
 int run_log(const GlobalOptions& global, const LogOptions& options) {
-  EventLogOptions log_options;
-  log_options.mode = EventLogOptions::Mode::kReader;
-  auto log = EventLog::open(global.db_dir, log_options);
-  if (!log.ok()) {
-    spdlog::error("{}", log.status().to_string());
-    return 1;
-  }
-  auto seqs = seqs_to_print(**log, options);
+  auto log = open_log_for_reading(global);
+  if (log == nullptr) return 1;
+  auto seqs = seqs_to_print(*log, options);
   if (!seqs.ok()) {
     spdlog::error("{}", seqs.status().to_string());
     return 1;
   }
   nlohmann::json events = nlohmann::json::array();
   for (uint64_t seq : *seqs) {
-    auto stored = (*log)->read(seq);
+    auto stored = log->read(seq);
     auto view = stored.ok() ? stored->view() : Result<EventView>(stored.status());
     if (!view.ok()) {
       spdlog::error("{}", view.status().to_string());

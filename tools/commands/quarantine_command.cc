@@ -6,20 +6,16 @@
 
 #include "events/time_format.h"
 #include "tools/commands.h"
+#include "tools/commands/open_log.h"
 
 namespace jobtrail::tools {
 
 int run_quarantine(const GlobalOptions& global, const QuarantineOptions& options) {
-  EventLogOptions log_options;
-  log_options.mode = EventLogOptions::Mode::kReader;
-  auto log = EventLog::open(global.db_dir, log_options);
-  if (!log.ok()) {
-    spdlog::error("{}", log.status().to_string());
-    return 1;
-  }
+  auto log = open_log_for_reading(global);
+  if (log == nullptr) return 1;
   nlohmann::json records = nlohmann::json::array();
   uint64_t shown = 0;
-  Status s = (*log)->for_each_quarantined([&](const QuarantineRecord& r) {
+  Status s = log->for_each_quarantined([&](const QuarantineRecord& r) {
     if (options.json) {
       nlohmann::json j{{"source", r.source},
                        {"offset", r.offset},

@@ -7,21 +7,17 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/commands.h"
+#include "tools/commands/open_log.h"
 
 namespace jobtrail::tools {
 
 int run_stats(const GlobalOptions& global, const StatsOptions& options) {
-  EventLogOptions log_options;
-  log_options.mode = EventLogOptions::Mode::kReader;
-  auto log = EventLog::open(global.db_dir, log_options);
-  if (!log.ok()) {
-    spdlog::error("{}", log.status().to_string());
-    return 1;
-  }
+  auto log = open_log_for_reading(global);
+  if (log == nullptr) return 1;
   std::map<std::string, uint64_t> by_type;
   std::map<std::string, uint64_t> by_cluster;
-  auto cursor = (*log)->scan(1);
-  for (uint64_t steps = 0; steps <= (*log)->head(); ++steps) {
+  auto cursor = log->scan(1);
+  for (uint64_t steps = 0; steps <= log->head(); ++steps) {
     auto next = cursor->next();
     if (!next.ok()) {
       spdlog::error("{}", next.status().to_string());
@@ -31,13 +27,13 @@ int run_stats(const GlobalOptions& global, const StatsOptions& options) {
     ++by_type[std::string((*next)->type_name())];
     ++by_cluster[std::string((*next)->cluster())];
   }
-  auto quarantined = (*log)->quarantined_count();
-  auto storage = (*log)->storage_stats();
+  auto quarantined = log->quarantined_count();
+  auto storage = log->storage_stats();
   if (!quarantined.ok() || !storage.ok()) {
     spdlog::error("{}", (!quarantined.ok() ? quarantined.status() : storage.status()).to_string());
     return 1;
   }
-  const uint64_t head = (*log)->head();
+  const uint64_t head = log->head();
   const uint64_t disk_bytes = storage->sst_bytes + storage->wal_bytes;
   const double bytes_per_event = head > 0 ? static_cast<double>(disk_bytes) / head : 0.0;
   if (options.json) {

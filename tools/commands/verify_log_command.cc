@@ -7,18 +7,14 @@
 
 #include "events/log_verifier.h"
 #include "tools/commands.h"
+#include "tools/commands/open_log.h"
 
 namespace jobtrail::tools {
 
 int run_verify_log(const GlobalOptions& global, const VerifyLogOptions& options) {
-  EventLogOptions log_options;
-  log_options.mode = EventLogOptions::Mode::kReader;
-  auto log = EventLog::open(global.db_dir, log_options);
-  if (!log.ok()) {
-    spdlog::error("{}", log.status().to_string());
-    return 1;
-  }
-  auto report = verify_log(**log);
+  auto log = open_log_for_reading(global);
+  if (log == nullptr) return 1;
+  auto report = verify_log(*log);
   if (!report.ok()) {
     spdlog::error("verify-log could not run: {}", report.status().to_string());
     return 1;
