@@ -191,15 +191,4 @@ Result<BuiltEvent> EventBuilder::source_status(const EventHeaderFields& header,
   return finish(header, fb::Body::SourceStatus, body.Union());
 }
 
-const char* job_state_name(fb::JobState state) {
-  return fb::EnumNameJobState(state);
-}
-
-std::optional<fb::JobState> job_state_from_name(std::string_view name) {
-  for (fb::JobState s : fb::EnumValuesJobState()) {
-    if (name == fb::EnumNameJobState(s)) return s;
-  }
-  return std::nullopt;
-}
-
 }  // namespace jobtrail

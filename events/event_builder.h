@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "events/job_key.h"
+#include "events/job_state.h"
 #include "events/status.h"
 #include "schemas/events_generated.h"
 
@@ -127,9 +128,5 @@ class EventBuilder {
 
   flatbuffers::FlatBufferBuilder fbb_{1024};
 };
-
-// Maps a canonical state to its name ("CANCELLED") and back; names are the schema's.
-const char* job_state_name(fb::JobState state);
-std::optional<fb::JobState> job_state_from_name(std::string_view name);
 
 }  // namespace jobtrail

@@ -14,6 +14,7 @@
 #include <rocksdb/write_batch.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -111,6 +112,12 @@ class EventLog::Impl {
   std::atomic<uint64_t> head_{0};
 
   std::mutex append_mutex_;
+
+  // Projection stores ("p.<store>" CFs) by store name, guarded by state_mutex_.
+  mutable std::mutex state_mutex_;
+  std::unordered_map<std::string, rocksdb::ColumnFamilyHandle*> state_cfs_;
+  Result<rocksdb::ColumnFamilyHandle*> state_cf(std::string_view store, bool create);
+  void index_state_cfs();
 
   // Group commit: the syncer thread fsyncs the WAL when there is something to sync.
   std::mutex sync_mutex_;
@@ -221,6 +228,33 @@ Status EventLog::Impl::open_reader() {
   return Status();
 }
 
+constexpr const char* kStatePrefix = "p.";
+
+void EventLog::Impl::index_state_cfs() {
+  std::lock_guard lock(state_mutex_);
+  state_cfs_.clear();
+  for (auto* handle : handles_) {
+    const std::string& name = handle->GetName();
+    if (name.rfind(kStatePrefix, 0) == 0) state_cfs_[name.substr(2)] = handle;
+  }
+}
+
+// The CF of a store; null (not an error) when it does not exist and `create` is false.
+Result<rocksdb::ColumnFamilyHandle*> EventLog::Impl::state_cf(std::string_view store, bool create) {
+  std::lock_guard lock(state_mutex_);
+  if (auto it = state_cfs_.find(std::string(store)); it != state_cfs_.end()) return it->second;
+  if (!create) return static_cast<rocksdb::ColumnFamilyHandle*>(nullptr);
+  if (store.empty() || store.size() > 64) return Status::invalid_argument("bad store name");
+  auto cache = rocksdb::NewLRUCache(8 << 20);
+  const std::string name = kStatePrefix + std::string(store);
+  rocksdb::ColumnFamilyHandle* handle = nullptr;
+  JT_RETURN_IF_ERROR(from_rocksdb(db_->CreateColumnFamily(cf_options(name, cache), name, &handle),
+                                  "create store " + name));
+  handles_.push_back(handle);
+  state_cfs_[std::string(store)] = handle;
+  return handle;
+}
+
 Status EventLog::Impl::check_format_version(bool writer) {
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(kMeta), kFormatVersionKey, &value);
@@ -296,6 +330,7 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::string& dir,
   JT_RETURN_IF_ERROR(writer ? impl->open_writer() : impl->open_reader());
   JT_RETURN_IF_ERROR(impl->check_format_version(writer));
   JT_RETURN_IF_ERROR(impl->load_head());
+  impl->index_state_cfs();
   impl->written_seq_ = impl->durable_seq_ = impl->head_;
   if (writer && options.durability == Durability::kGroupCommit) {
     impl->syncer_ = std::thread([raw = impl.get()] { raw->run_syncer(); });
@@ -627,8 +662,118 @@ Status EventLog::refresh() {
   fresh->options_ = d.options_;
   JT_RETURN_IF_ERROR(fresh->open_reader());
   JT_RETURN_IF_ERROR(fresh->load_head());
+  fresh->index_state_cfs();
   impl_ = std::move(fresh);
   return Status();
+}
+
+struct StateBatch::Rep {
+  EventLog::Impl* log = nullptr;
+  rocksdb::WriteBatch batch;
+  Status status;
+  // The last store used: consecutive puts into one store skip the map lookup.
+  std::string last_store;
+  rocksdb::ColumnFamilyHandle* last_cf = nullptr;
+
+  rocksdb::ColumnFamilyHandle* cf_for(std::string_view store) {
+    if (last_cf != nullptr && store == last_store) return last_cf;
+    auto cf = log->state_cf(store, true);
+    if (!cf.ok()) {
+      if (status.ok()) status = cf.status();
+      return nullptr;
+    }
+    last_store = store;
+    last_cf = *cf;
+    return last_cf;
+  }
+};
+
+StateBatch::StateBatch(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+StateBatch::~StateBatch() = default;
+
+void StateBatch::put(std::string_view store, std::string_view key, std::string_view value) {
+  if (auto* cf = rep_->cf_for(store)) {
+    rep_->batch.Put(cf, rocksdb::Slice(key.data(), key.size()),
+                    rocksdb::Slice(value.data(), value.size()));
+  }
+}
+
+void StateBatch::erase(std::string_view store, std::string_view key) {
+  if (auto* cf = rep_->cf_for(store))
+    rep_->batch.Delete(cf, rocksdb::Slice(key.data(), key.size()));
+}
+
+size_t StateBatch::count() const {
+  return rep_->batch.Count();
+}
+const Status& StateBatch::status() const {
+  return rep_->status;
+}
+
+std::unique_ptr<StateBatch> EventLog::new_state_batch() {
+  auto rep = std::make_unique<StateBatch::Rep>();
+  rep->log = impl_.get();
+  return std::unique_ptr<StateBatch>(new StateBatch(std::move(rep)));
+}
+
+Status EventLog::write_state(const StateBatch& batch, bool sync) {
+  if (impl_->options_.mode != EventLogOptions::Mode::kWriter) {
+    return Status::invalid_argument("write_state on a log opened read-only");
+  }
+  JT_RETURN_IF_ERROR(batch.status());
+  if (batch.count() == 0) return Status();
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  return from_rocksdb(impl_->db_->Write(options, &batch.rep_->batch), "write projection state");
+}
+
+Result<std::optional<std::string>> EventLog::read_state(std::string_view store,
+                                                        std::string_view key) const {
+  auto cf = impl_->state_cf(store, false);
+  if (!cf.ok()) return cf.status();
+  if (*cf == nullptr) return std::optional<std::string>();
+  std::string value;
+  rocksdb::Status s =
+      impl_->db_->Get(rocksdb::ReadOptions(), *cf, rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  JT_RETURN_IF_ERROR(from_rocksdb(s, "read projection state"));
+  return std::optional<std::string>(std::move(value));
+}
+
+Status EventLog::scan_state(
+    std::string_view store, std::string_view prefix,
+    const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  auto cf = impl_->state_cf(store, false);
+  if (!cf.ok()) return cf.status();
+  if (*cf == nullptr) return Status();
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db_->NewIterator(rocksdb::ReadOptions(), *cf));
+  const rocksdb::Slice start(prefix.data(), prefix.size());
+  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+    if (!visit(std::string_view(it->key().data(), it->key().size()),
+               std::string_view(it->value().data(), it->value().size()))) {
+      return Status();
+    }
+  }
+  return from_rocksdb(it->status(), "scan projection state");
+}
+
+Status EventLog::reset_state(std::string_view store) {
+  Impl& d = *impl_;
+  if (d.options_.mode != EventLogOptions::Mode::kWriter) {
+    return Status::invalid_argument("reset_state on a log opened read-only");
+  }
+  auto cf = d.state_cf(store, false);
+  if (!cf.ok()) return cf.status();
+  if (*cf == nullptr) return Status();
+  {
+    std::lock_guard lock(d.state_mutex_);
+    JT_RETURN_IF_ERROR(from_rocksdb(d.db_->DropColumnFamily(*cf), "drop store"));
+    (void)d.db_->DestroyColumnFamilyHandle(*cf);
+    d.handles_.erase(std::find(d.handles_.begin(), d.handles_.end(), *cf));
+    d.state_cfs_.erase(std::string(store));
+  }
+  auto created = d.state_cf(store, true);
+  return created.status();
 }
 
 Status EventLog::compact() {

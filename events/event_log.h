@@ -85,6 +85,7 @@ struct LogStorageStats {
 };
 
 class LogCursor;
+class StateBatch;
 
 class EventLog {
  public:
@@ -132,6 +133,21 @@ class EventLog {
   Status for_each_quarantined(const std::function<bool(const QuarantineRecord&)>& visit) const;
   Result<uint64_t> quarantined_count() const;
 
+  // ---- Derived state: the column families "p.<store>" that projections keep. Written only
+  // by the projection engine through write_state(); never part of the log's truth, always
+  // rebuildable from it. A store is created on first write (writers only).
+  std::unique_ptr<StateBatch> new_state_batch();
+  // One WriteBatch; `sync` fsyncs the WAL (projection checkpoints need not: they are redone).
+  Status write_state(const StateBatch& batch, bool sync);
+  Result<std::optional<std::string>> read_state(std::string_view store, std::string_view key) const;
+  // Entries of `store` whose key starts with `prefix`, in key order, until visit returns false.
+  // A store that does not exist yet has no entries.
+  Status scan_state(
+      std::string_view store, std::string_view prefix,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+  // Writer only: drops every entry of `store` (its column family is dropped and recreated).
+  Status reset_state(std::string_view store);
+
   // Readers: catch up with what the writer has appended since open (secondary mode) or
   // reopen (read-only mode). Writers: no-op.
   Status refresh();
@@ -147,6 +163,24 @@ class EventLog {
   explicit EventLog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
   friend class LogCursor;
+  friend class StateBatch;
+};
+
+// Puts and erases into projection stores, committed at once by EventLog::write_state().
+class StateBatch {
+ public:
+  ~StateBatch();
+  void put(std::string_view store, std::string_view key, std::string_view value);
+  void erase(std::string_view store, std::string_view key);
+  size_t count() const;
+  // A store name that could not be opened (writer only, first use) fails the whole batch.
+  const Status& status() const;
+
+ private:
+  friend class EventLog;
+  struct Rep;
+  explicit StateBatch(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
 };
 
 // Iterates the log CF in seq order. Not thread-safe; one per thread.

@@ -28,6 +28,21 @@ Result<EventView> EventView::from_bytes(std::string_view bytes, uint64_t seq) {
   return EventView(bytes, fb::GetSizePrefixedEvent(data), seq);
 }
 
+JobKey job_key_from(const fb::JobKey& key) {
+  JobKey out;
+  out.kind = static_cast<JobKey::Kind>(key.kind());
+  out.id = key.id();
+  out.index = key.index();
+  if (key.ranges() != nullptr) {
+    for (const fb::TaskRange* r : *key.ranges())
+      out.ranges.push_back({r->first(), r->last(), r->step()});
+  }
+  out.max_running = key.max_running();
+  out.server = std::string(sv(key.server()));
+  out.pbs_style = key.pbs_style();
+  return out;
+}
+
 std::string_view EventView::cluster() const {
   return sv(header().cluster());
 }

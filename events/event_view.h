@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "events/job_key.h"
 #include "events/status.h"
 #include "schemas/events_generated.h"
 
@@ -52,6 +53,9 @@ struct StoredEvent {
   // Valid while this StoredEvent is alive and unmoved-from; re-verifies (cheap, bounded).
   Result<EventView> view() const { return EventView::from_bytes(bytes, seq); }
 };
+
+// The parsed key a stored event carries, back as a JobKey.
+JobKey job_key_from(const fb::JobKey& key);
 
 // Flatbuffers string to string_view; empty for an absent field.
 inline std::string_view sv(const flatbuffers::String* s) {
