@@ -51,6 +51,28 @@ struct VerifyLogOptions {
 };
 int run_verify_log(const GlobalOptions& global, const VerifyLogOptions& options);
 
+struct JobsOptions {
+  std::string state, user, array, cluster;
+  uint64_t limit = 0;  // 0: every job
+  bool json = false;
+};
+int run_jobs(const GlobalOptions& global, const JobsOptions& options);
+
+struct ArrayOptions {
+  std::string array;
+  std::string cluster;
+  bool tasks = false;
+  bool json = false;
+};
+int run_array(const GlobalOptions& global, const ArrayOptions& options);
+
+struct HistoryOptions {
+  std::string job;
+  std::string cluster;
+  bool json = false;
+};
+int run_history(const GlobalOptions& global, const HistoryOptions& options);
+
 struct BenchAppendOptions {
   std::string data;     // SWF trace; default: the bundled LCG trace
   uint64_t events = 0;  // 0: every event of the trace

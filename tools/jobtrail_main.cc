@@ -78,6 +78,28 @@ int main(int argc, char** argv) {
   auto* verify_cmd = app.add_subcommand("verify-log", "check the log and its indexes agree");
   verify_cmd->add_flag("--json", verify.json, "one JSON object");
 
+  JobsOptions jobs;
+  auto* jobs_cmd = app.add_subcommand("jobs", "the current view of every job");
+  jobs_cmd->add_option("--state", jobs.state, "only jobs in this state (PENDING, RUNNING, ...)");
+  jobs_cmd->add_option("--user", jobs.user, "only this user's jobs");
+  jobs_cmd->add_option("--array", jobs.array, "only the tasks of this array");
+  jobs_cmd->add_option("--cluster", jobs.cluster, "only this cluster");
+  jobs_cmd->add_option("--limit", jobs.limit, "at most N jobs (0: all)");
+  jobs_cmd->add_flag("--json", jobs.json, "a JSON array");
+
+  ArrayOptions array;
+  auto* array_cmd = app.add_subcommand("array", "an array's per-state task counts");
+  array_cmd->add_option("ID", array.array, "the array id as the scheduler writes it")->required();
+  array_cmd->add_option("--cluster", array.cluster, "the array's cluster, when ambiguous");
+  array_cmd->add_flag("--tasks", array.tasks, "list the tasks seen on their own");
+  array_cmd->add_flag("--json", array.json, "one JSON object");
+
+  HistoryOptions history;
+  auto* history_cmd = app.add_subcommand("history", "every state fact of one job, by time");
+  history_cmd->add_option("JOB", history.job, "the job as the scheduler writes it")->required();
+  history_cmd->add_option("--cluster", history.cluster, "the job's cluster, when ambiguous");
+  history_cmd->add_flag("--json", history.json, "a JSON array of transitions");
+
   auto* bench = app.add_subcommand("bench", "benchmarks that print numbers");
   bench->require_subcommand(1);
   BenchAppendOptions bench_append;
@@ -103,6 +125,9 @@ int main(int argc, char** argv) {
     if (stats_cmd->parsed()) return run_stats(global, stats);
     if (quarantine_cmd->parsed()) return run_quarantine(global, quarantine);
     if (verify_cmd->parsed()) return run_verify_log(global, verify);
+    if (jobs_cmd->parsed()) return run_jobs(global, jobs);
+    if (array_cmd->parsed()) return run_array(global, array);
+    if (history_cmd->parsed()) return run_history(global, history);
     if (bench_append_cmd->parsed()) return run_bench_append(bench_append, self_executable(argv[0]));
   } catch (const std::exception& e) {
     // Nothing below main throws by design; a library that does (bad_alloc, a format error)

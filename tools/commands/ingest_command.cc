@@ -7,6 +7,7 @@
 
 #include "ingest/swf/swf_importer.h"
 #include "tools/commands.h"
+#include "tools/commands/open_log.h"
 #include "tools/progress.h"
 
 namespace jobtrail::tools {
@@ -16,11 +17,8 @@ int run_ingest_swf(const GlobalOptions& global, const IngestSwfOptions& options)
   log_options.durability =
       options.durability == "group" ? Durability::kGroupCommit : Durability::kSyncPerBatch;
   log_options.group_commit_window_ms = options.group_commit_window_ms;
-  auto log = EventLog::open(global.db_dir, log_options);
-  if (!log.ok()) {
-    spdlog::error("{}", log.status().to_string());
-    return 1;
-  }
+  auto log = open_writer_with_projections(global, log_options);
+  if (log == nullptr) return 1;
   ProgressReporter progress("ingest swf");
   ingest::swf::SwfImportOptions import_options;
   import_options.cluster = options.cluster;
@@ -28,17 +26,21 @@ int run_ingest_swf(const GlobalOptions& global, const IngestSwfOptions& options)
   import_options.progress = [&](uint64_t position, uint64_t total, uint64_t records) {
     progress.update(position, total, records);
   };
-  auto stats = ingest::swf::import_swf(**log, options.file, import_options);
+  auto stats = ingest::swf::import_swf(*log, options.file, import_options);
   progress.finish();
   if (!stats.ok()) {
     spdlog::error("ingest swf {}: {}", options.file, stats.status().to_string());
+    return 1;
+  }
+  if (Status s = catch_up_projections(*log, nullptr); !s.ok()) {
+    spdlog::error("projections: {}", s.to_string());
     return 1;
   }
   spdlog::info(
       "ingest swf {} (cluster {}): {} records, {} events appended, {} already in the log, "
       "{} records skipped by checkpoint; head seq {}",
       options.file, options.cluster, stats->records, stats->events_appended,
-      stats->events_duplicate, stats->records_skipped_by_checkpoint, (*log)->head());
+      stats->events_duplicate, stats->records_skipped_by_checkpoint, log->head());
   if (stats->quarantined > 0) {
     spdlog::warn("{} lines quarantined (see `jobtrail quarantine`)", stats->quarantined);
   }
@@ -51,7 +53,7 @@ int run_ingest_swf(const GlobalOptions& global, const IngestSwfOptions& options)
                      {"events_duplicate", stats->events_duplicate},
                      {"records_skipped_by_checkpoint", stats->records_skipped_by_checkpoint},
                      {"quarantined", stats->quarantined},
-                     {"head_seq", (*log)->head()}};
+                     {"head_seq", log->head()}};
     std::cout << j.dump(2) << "\n";
   }
   return 0;

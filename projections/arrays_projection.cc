@@ -1,0 +1,322 @@
+// Fold of array-member events into per-array counters. Every count change goes through
+// move_task() or add_to_remainder(), which keep total == sum(counts) and assert it.
+#include "projections/arrays_projection.h"
+
+#include <numeric>
+
+#include "events/assert.h"
+#include "events/keys.h"
+#include "projections/job_view.h"
+#include "projections/value_codec.h"
+
+namespace jobtrail::projections {
+
+namespace {
+
+constexpr uint8_t kArrayLayout = 1;
+constexpr char kTaskTag = '\x01';
+constexpr char kEventTag = '\x02';
+
+std::string task_key(const std::string& summary_key, uint32_t task) {
+  std::string key = summary_key;
+  key.push_back(kTaskTag);
+  keys::put_be32(&key, task);
+  return key;
+}
+
+void write_runs(ValueWriter& w, const RangeSet& set) {
+  w.u64(set.runs().size());
+  for (const RangeSet::Run& r : set.runs()) {
+    w.u64(r.first);
+    w.u64(r.last);
+  }
+}
+
+RangeSet read_runs(ValueReader& r) {
+  std::vector<RangeSet::Run> runs(std::min<uint64_t>(r.u64(), 1u << 24));
+  for (RangeSet::Run& run : runs) {
+    run.first = static_cast<uint32_t>(r.u64());
+    run.last = static_cast<uint32_t>(r.u64());
+  }
+  RangeSet set;
+  set.assign(std::move(runs));
+  return set;
+}
+
+std::string encode_task(fb::JobState state, int64_t effective_at_us, uint64_t seq) {
+  ValueWriter w;
+  w.byte(static_cast<uint8_t>(state));
+  w.i64(effective_at_us);
+  w.u64(seq);
+  return w.take();
+}
+
+void check_invariants(const ArrayCounts& a) {
+  const uint64_t sum = std::accumulate(a.counts.begin(), a.counts.end(), uint64_t{0});
+  JT_ASSERT(sum == a.total);
+  JT_ASSERT(a.counts[static_cast<size_t>(fb::JobState::PENDING)] >= a.remainder.size());
+}
+
+// Moves one task from state `from` (or from nowhere, when it is new) to `to`.
+void move_task(ArrayCounts& a, std::optional<fb::JobState> from, fb::JobState to) {
+  if (from) {
+    JT_ASSERT(a.counts[static_cast<size_t>(*from)] > 0);
+    --a.counts[static_cast<size_t>(*from)];
+  } else {
+    ++a.total;
+  }
+  ++a.counts[static_cast<size_t>(to)];
+}
+
+class ArrayFold {
+ public:
+  ArrayFold(const EventView& event, ProjectionWriter& writer) : event_(event), writer_(writer) {}
+
+  Status run() {
+    const JobKey key = job_key_from(*event_.header().job());
+    const JobKey parent = key.array_parent();
+    summary_key_ = job_state_key(event_.cluster(), parent.format());
+    JT_RETURN_IF_ERROR(load(parent.format()));
+    fold_metadata();
+    if (key.kind == JobKey::Kind::kArrayRemainder) JT_RETURN_IF_ERROR(fold_remainder(key));
+    if (key.kind == JobKey::Kind::kArrayTask) JT_RETURN_IF_ERROR(fold_task(key.index));
+    check_invariants(array_);
+    array_.last_seq = event_.seq();
+    writer_.put(summary_key_, encode_array_counts(array_));
+    std::string index_key = summary_key_;
+    index_key.push_back(kEventTag);
+    keys::put_be64(&index_key, event_.seq());
+    writer_.put(index_key, "");
+    return Status();
+  }
+
+ private:
+  Status load(const std::string& parent_text) {
+    auto stored = writer_.get(summary_key_);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) {
+      array_.cluster = std::string(event_.cluster());
+      array_.array = parent_text;
+      return Status();
+    }
+    auto decoded = decode_array_counts(**stored);
+    if (!decoded)
+      return Status::corruption("arrays: stored counts of " + parent_text + " do not decode");
+    array_ = std::move(*decoded);
+    return Status();
+  }
+
+  void fold_metadata() {
+    if (const auto* b = event_.as<fb::JobSubmitted>()) {
+      if (array_.name.empty()) array_.name = std::string(sv(b->name()));
+      if (array_.user.empty()) array_.user = std::string(sv(b->user()));
+      if (b->submit_at_us() != 0 &&
+          (array_.submit_at_us == 0 || b->submit_at_us() < array_.submit_at_us)) {
+        array_.submit_at_us = b->submit_at_us();
+      }
+    }
+    if (const auto* b = event_.as<fb::ArrayDeclared>()) {
+      if (b->name() != nullptr) array_.name = std::string(sv(b->name()));
+      if (b->user() != nullptr) array_.user = std::string(sv(b->user()));
+      if (b->script() != nullptr) array_.script = std::string(sv(b->script()));
+      if (b->submit_at_us() != 0) array_.submit_at_us = b->submit_at_us();
+      if (b->max_running() != 0) array_.max_running = b->max_running();
+      if (b->tasks() != nullptr) {
+        std::vector<TaskRange> ranges;
+        for (const fb::TaskRange* r : *b->tasks())
+          ranges.push_back({r->first(), r->last(), r->step()});
+        add_to_remainder(ranges);
+      }
+    }
+  }
+
+  // The state this event gives a task or remainder, if it gives one.
+  std::optional<fb::JobState> new_state() const {
+    if (const auto* b = event_.as<fb::JobSubmitted>()) return b->state();
+    if (const auto* b = event_.as<fb::JobStateChanged>()) return b->to();
+    return std::nullopt;
+  }
+
+  void add_to_remainder(const std::vector<TaskRange>& ranges) {
+    const uint64_t added = array_.remainder.add_missing(ranges, array_.seen);
+    array_.counts[static_cast<size_t>(fb::JobState::PENDING)] += added;
+    array_.total += added;
+  }
+
+  Status fold_remainder(const JobKey& key) {
+    if (key.max_running != 0) array_.max_running = key.max_running;
+    add_to_remainder(key.ranges);
+    const auto state = new_state();
+    if (!state || *state == fb::JobState::PENDING) return Status();
+    // The whole pending remainder changed state (cancelled while pending, say): each of its
+    // tasks leaves the remainder with that state.
+    std::vector<uint32_t> tasks;
+    for (const TaskRange& r : key.ranges) {
+      for (uint64_t id = r.first; id <= r.last; id += r.step) {
+        if (array_.remainder.contains(static_cast<uint32_t>(id)))
+          tasks.push_back(static_cast<uint32_t>(id));
+      }
+    }
+    for (uint32_t task : tasks) JT_RETURN_IF_ERROR(set_task_state(task, *state));
+    return Status();
+  }
+
+  Status fold_task(uint32_t task) {
+    const auto state = new_state();
+    if (!state) return Status();
+    return set_task_state(task, *state);
+  }
+
+  Status set_task_state(uint32_t task, fb::JobState state) {
+    const std::string key = task_key(summary_key_, task);
+    auto stored = writer_.get(key);
+    if (!stored.ok()) return stored.status();
+    std::optional<fb::JobState> from;
+    if (stored->has_value()) {
+      ValueReader r(**stored);
+      const auto previous = static_cast<fb::JobState>(r.byte());
+      const int64_t previous_at = r.i64();
+      if (!r.ok()) return Status::corruption("arrays: task entry does not decode");
+      if (event_.effective_at_us() < previous_at) return Status();  // a late fact: history only
+      from = previous;
+    } else if (array_.remainder.erase(task)) {
+      from = fb::JobState::PENDING;  // it was counted in the remainder
+    }
+    array_.seen.insert(task);
+    move_task(array_, from, state);
+    writer_.put(key, encode_task(state, event_.effective_at_us(), event_.seq()));
+    return Status();
+  }
+
+  const EventView& event_;
+  ProjectionWriter& writer_;
+  std::string summary_key_;
+  ArrayCounts array_;
+};
+
+}  // namespace
+
+Status ArraysProjection::apply(const EventView& event, ProjectionWriter& writer) {
+  const fb::JobKey* job = event.header().job();
+  if (job == nullptr) return Status();
+  if (job->kind() != fb::JobKeyKind::ARRAY_TASK && job->kind() != fb::JobKeyKind::ARRAY_REMAINDER) {
+    return Status();
+  }
+  switch (event.type()) {
+    case fb::Body::JobSubmitted:
+    case fb::Body::JobStateChanged:
+    case fb::Body::ArrayDeclared:
+    case fb::Body::JobFieldsUpdated:
+      return ArrayFold(event, writer).run();
+    case fb::Body::NONE:
+    case fb::Body::ClusterRegistered:
+    case fb::Body::AccountingRecorded:
+    case fb::Body::DependencyDeclared:
+    case fb::Body::SourceStatus:
+      return Status();
+  }
+  return Status();
+}
+
+std::string encode_array_counts(const ArrayCounts& a) {
+  ValueWriter w;
+  w.byte(kArrayLayout);
+  for (const std::string* s : {&a.cluster, &a.array, &a.name, &a.user, &a.script}) w.str(*s);
+  w.i64(a.submit_at_us);
+  w.u64(a.max_running);
+  write_runs(w, a.remainder);
+  write_runs(w, a.seen);
+  w.u64(a.counts.size());
+  for (uint64_t c : a.counts) w.u64(c);
+  w.u64(a.total);
+  w.u64(a.last_seq);
+  return w.take();
+}
+
+std::optional<ArrayCounts> decode_array_counts(std::string_view value) {
+  ValueReader r(value);
+  if (r.byte() != kArrayLayout) return std::nullopt;
+  ArrayCounts a;
+  for (std::string* s : {&a.cluster, &a.array, &a.name, &a.user, &a.script}) *s = r.str();
+  a.submit_at_us = r.i64();
+  a.max_running = static_cast<uint32_t>(r.u64());
+  a.remainder = read_runs(r);
+  a.seen = read_runs(r);
+  const uint64_t states = r.u64();
+  if (states != a.counts.size()) return std::nullopt;
+  for (uint64_t& c : a.counts) c = r.u64();
+  a.total = r.u64();
+  a.last_seq = r.u64();
+  if (!r.ok() || !r.at_end()) return std::nullopt;
+  return a;
+}
+
+Result<std::optional<ArrayCounts>> read_array(const StateSource& state, std::string_view cluster,
+                                              std::string_view array) {
+  auto stored = state.get(job_state_key(cluster, array));
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return std::optional<ArrayCounts>();
+  auto counts = decode_array_counts(**stored);
+  if (!counts)
+    return Status::corruption("arrays: counts of " + std::string(array) + " do not decode");
+  return counts;
+}
+
+Status for_each_array_task(const StateSource& state, std::string_view cluster,
+                           std::string_view array,
+                           const std::function<bool(const ArrayTask&)>& visit) {
+  std::string prefix = job_state_key(cluster, array);
+  prefix.push_back(kTaskTag);
+  Status error;
+  JT_RETURN_IF_ERROR(state.scan(prefix, [&](std::string_view key, std::string_view value) {
+    if (key.size() != prefix.size() + 4) return true;
+    ValueReader r(value);
+    ArrayTask task;
+    task.task = keys::get_be32(key.data() + prefix.size());
+    task.state = static_cast<fb::JobState>(r.byte());
+    task.effective_at_us = r.i64();
+    task.seq = r.u64();
+    if (!r.ok()) {
+      error = Status::corruption("arrays: a task entry does not decode");
+      return false;
+    }
+    return visit(task);
+  }));
+  return error;
+}
+
+Result<std::vector<uint64_t>> array_event_seqs(const StateSource& state, std::string_view cluster,
+                                               std::string_view array) {
+  std::string prefix = job_state_key(cluster, array);
+  prefix.push_back(kEventTag);
+  std::vector<uint64_t> seqs;
+  JT_RETURN_IF_ERROR(state.scan(prefix, [&](std::string_view key, std::string_view) {
+    if (key.size() == prefix.size() + 8) seqs.push_back(keys::get_be64(key.data() + prefix.size()));
+    return true;
+  }));
+  return seqs;
+}
+
+Status for_each_array(const StateSource& state, std::string_view cluster,
+                      const std::function<bool(const ArrayCounts&)>& visit) {
+  std::string prefix;
+  if (!cluster.empty()) keys::put_length_prefixed(&prefix, cluster);
+  Status error;
+  JT_RETURN_IF_ERROR(state.scan(prefix, [&](std::string_view key, std::string_view value) {
+    std::string_view rest = key, part;
+    if (key.empty() || key.front() == '\0') return true;
+    if (!keys::get_length_prefixed(&rest, &part) || !keys::get_length_prefixed(&rest, &part) ||
+        !rest.empty()) {
+      return true;  // a task or event-index entry
+    }
+    auto counts = decode_array_counts(value);
+    if (!counts) {
+      error = Status::corruption("arrays: stored counts do not decode");
+      return false;
+    }
+    return visit(*counts);
+  }));
+  return error;
+}
+
+}  // namespace jobtrail::projections

@@ -1,0 +1,225 @@
+// The engine's loop: scan from the lowest checkpoint, hand each event to every projection
+// still behind it, and commit all buffered changes with the new checkpoints every
+// batch_events events. Writes are buffered per projection in an overlay map, which also
+// serves the projection's reads of keys it wrote earlier in the batch.
+#include "projections/engine.h"
+
+#include <algorithm>
+
+#include "events/assert.h"
+#include "events/keys.h"
+
+namespace jobtrail::projections {
+
+std::string encode_checkpoint(uint64_t last_seq, uint32_t version) {
+  std::string value;
+  keys::put_be64(&value, last_seq);
+  keys::put_be32(&value, version);
+  return value;
+}
+
+bool decode_checkpoint(std::string_view value, uint64_t* last_seq, uint32_t* version) {
+  if (value.size() != 12) return false;
+  *last_seq = keys::get_be64(value.data());
+  *version = keys::get_be32(value.data() + 8);
+  return true;
+}
+
+// One projection's window on its state: overlay first, then the stored state.
+class ProjectionEngine::Writer final : public ProjectionWriter {
+ public:
+  Writer(EventLog* log, std::string store) : log_(log), store_(std::move(store)) {}
+
+  Result<std::optional<std::string>> get(std::string_view key) override {
+    if (auto it = overlay_.find(std::string(key)); it != overlay_.end()) return it->second;
+    if (log_ == nullptr) return std::optional<std::string>();
+    return log_->read_state(store_, key);
+  }
+  void put(std::string_view key, std::string_view value) override {
+    JT_ASSERT(!key.empty() && key.front() != '\0');
+    overlay_[std::string(key)] = std::string(value);
+  }
+  void erase(std::string_view key) override {
+    JT_ASSERT(!key.empty() && key.front() != '\0');
+    overlay_[std::string(key)] = std::nullopt;
+  }
+  void note(std::string_view message) override {
+    std::string key(kNotePrefix);
+    keys::put_be64(&key, seq_);
+    keys::put_be32(&key, notes_in_event_++);
+    overlay_[key] = std::string(message);
+  }
+
+  void start_event(uint64_t seq) {
+    seq_ = seq;
+    notes_in_event_ = 0;
+  }
+  const std::string& store() const { return store_; }
+  std::unordered_map<std::string, std::optional<std::string>>& overlay() { return overlay_; }
+  const std::unordered_map<std::string, std::optional<std::string>>& overlay() const {
+    return overlay_;
+  }
+
+ private:
+  EventLog* log_;
+  std::string store_;
+  std::unordered_map<std::string, std::optional<std::string>> overlay_;
+  uint64_t seq_ = 0;
+  uint32_t notes_in_event_ = 0;
+};
+
+ProjectionEngine::ProjectionEngine(EventLog* log,
+                                   std::vector<std::unique_ptr<Projection>> projections,
+                                   EngineOptions options)
+    : log_(log), projections_(std::move(projections)), options_(std::move(options)) {
+  options_.batch_events = std::clamp<size_t>(options_.batch_events, 1, projection_batch_events_max);
+  for (const auto& p : projections_) {
+    writers_.push_back(std::make_unique<Writer>(log_, std::string(p->name())));
+    states_.push_back(ProjectionState{std::string(p->name()), p->version(), 0, false});
+  }
+}
+
+ProjectionEngine::~ProjectionEngine() = default;
+
+Result<std::unique_ptr<ProjectionEngine>> ProjectionEngine::open(
+    EventLog& log, std::vector<std::unique_ptr<Projection>> projections, EngineOptions options) {
+  std::unique_ptr<ProjectionEngine> engine(
+      new ProjectionEngine(&log, std::move(projections), std::move(options)));
+  JT_RETURN_IF_ERROR(engine->load_checkpoints());
+  return engine;
+}
+
+std::unique_ptr<ProjectionEngine> ProjectionEngine::in_memory(
+    std::vector<std::unique_ptr<Projection>> projections, EngineOptions options) {
+  return std::unique_ptr<ProjectionEngine>(
+      new ProjectionEngine(nullptr, std::move(projections), std::move(options)));
+}
+
+Status ProjectionEngine::load_checkpoints() {
+  for (ProjectionState& state : states_) {
+    auto stored = log_->read_state(state.name, kCheckpointKey);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) continue;  // never applied anything: start at seq 1
+    uint64_t last_seq = 0;
+    uint32_t version = 0;
+    if (!decode_checkpoint(**stored, &last_seq, &version)) {
+      return Status::corruption("projection " + state.name + ": malformed checkpoint");
+    }
+    if (version != state.version) {
+      // Another version folded this state: throw it away and rebuild from seq 1.
+      JT_RETURN_IF_ERROR(log_->reset_state(state.name));
+      state.rebuilt_on_open = true;
+      continue;
+    }
+    if (last_seq > log_->head()) {
+      return Status::corruption("projection " + state.name + " checkpoint " +
+                                std::to_string(last_seq) + " is beyond the log head " +
+                                std::to_string(log_->head()));
+    }
+    state.applied_seq = last_seq;
+  }
+  return Status();
+}
+
+uint64_t ProjectionEngine::applied_seq() const {
+  uint64_t lowest = UINT64_MAX;
+  for (const ProjectionState& s : states_) lowest = std::min(lowest, s.applied_seq);
+  return states_.empty() ? 0 : lowest;
+}
+
+void ProjectionEngine::apply_event(const EventView& view) {
+  for (size_t i = 0; i < projections_.size(); ++i) {
+    if (view.seq() <= states_[i].applied_seq) continue;
+    Writer& writer = *writers_[i];
+    writer.start_event(view.seq());
+    Status s = projections_[i]->apply(view, writer);
+    if (!s.ok())
+      writer.note("could not apply " + std::string(view.type_name()) + ": " + s.message());
+    states_[i].applied_seq = view.seq();
+  }
+}
+
+Status ProjectionEngine::commit() {
+  if (log_ == nullptr) return Status();  // memory mode: the overlays are the state
+  auto batch = log_->new_state_batch();
+  for (size_t i = 0; i < writers_.size(); ++i) {
+    Writer& writer = *writers_[i];
+    for (const auto& [key, value] : writer.overlay()) {
+      if (value) {
+        batch->put(writer.store(), key, *value);
+      } else {
+        batch->erase(writer.store(), key);
+      }
+    }
+    batch->put(writer.store(), kCheckpointKey,
+               encode_checkpoint(states_[i].applied_seq, states_[i].version));
+  }
+  JT_RETURN_IF_ERROR(log_->write_state(*batch, false));
+  for (auto& writer : writers_) writer->overlay().clear();
+  return Status();
+}
+
+Status ProjectionEngine::catch_up(const EventLog& log, uint64_t until_seq,
+                                  const std::function<bool(const EventView&)>& include) {
+  const uint64_t target = std::min(until_seq, log.head());
+  const uint64_t from = applied_seq() + 1;
+  if (from > target) return Status();
+  auto cursor = log.scan(from);
+  size_t in_batch = 0;
+  // Bounded by the log: one pass per event up to target.
+  for (uint64_t expected = from; expected <= target; ++expected) {
+    auto next = cursor->next();
+    if (!next.ok()) {
+      if (!next.status().is_corruption()) return next.status();
+      // A stored event that does not verify cannot be folded: note it and go on.
+      for (size_t i = 0; i < writers_.size(); ++i) {
+        if (expected <= states_[i].applied_seq) continue;
+        writers_[i]->start_event(expected);
+        writers_[i]->note("could not read: " + next.status().message());
+        states_[i].applied_seq = expected;
+      }
+    } else {
+      if (!next->has_value() || (*next)->seq() > target) break;
+      expected = (*next)->seq();
+      if (!include || include(**next)) {
+        apply_event(**next);
+      } else {
+        for (ProjectionState& s : states_) s.applied_seq = std::max(s.applied_seq, expected);
+      }
+    }
+    if (++in_batch >= options_.batch_events) {
+      JT_RETURN_IF_ERROR(commit());
+      in_batch = 0;
+      if (options_.progress) options_.progress(applied_seq(), target);
+    }
+  }
+  JT_RETURN_IF_ERROR(commit());
+  if (options_.progress) options_.progress(applied_seq(), target);
+  return Status();
+}
+
+Status ProjectionEngine::rebuild(EventLog& log, const std::vector<std::string>& names) {
+  JT_ASSERT(log_ == &log);
+  for (ProjectionState& state : states_) {
+    if (!names.empty() && std::find(names.begin(), names.end(), state.name) == names.end()) {
+      continue;
+    }
+    JT_RETURN_IF_ERROR(log.reset_state(state.name));
+    state.applied_seq = 0;
+  }
+  for (auto& writer : writers_) writer->overlay().clear();
+  return catch_up(log);
+}
+
+std::map<std::string, std::string> ProjectionEngine::memory_state(std::string_view name) const {
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < writers_.size(); ++i) {
+    if (writers_[i]->store() != name) continue;
+    for (const auto& [key, value] : writers_[i]->overlay()) {
+      if (value) out.emplace(key, *value);
+    }
+  }
+  return out;
+}
+
+}  // namespace jobtrail::projections

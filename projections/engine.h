@@ -1,0 +1,92 @@
+// ProjectionEngine: folds the log into projections, exactly once, across crashes.
+//
+// Persistent mode (open): each projection's state lives in the log's store "p.<name>" with a
+// checkpoint {last_seq, version}. catch_up() applies events after the checkpoints in seq
+// order, buffering state changes in memory, and every batch_events events commits all
+// projections' changes and checkpoints in ONE WriteBatch: a crash loses at most the batch in
+// flight, which the next catch_up applies again from the checkpoint. A projection whose
+// version() differs from its checkpoint is reset and rebuilt from seq 1.
+//
+// In-memory mode (in_memory): starts empty, keeps all state in memory and never writes
+// (verify compares it with the stored state; as-of replays into it).
+//
+// Not thread-safe: one thread drives an engine.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "events/event_log.h"
+#include "projections/projection.h"
+
+namespace jobtrail::projections {
+
+// Events applied between two commits (each commit is one WriteBatch of state + checkpoints).
+inline constexpr size_t projection_batch_events_max = 16384;
+
+struct EngineOptions {
+  size_t batch_events = projection_batch_events_max;
+  // Called after each commit with the seq applied so far and the seq being caught up to.
+  std::function<void(uint64_t applied_seq, uint64_t target_seq)> progress;
+};
+
+struct ProjectionState {
+  std::string name;
+  uint32_t version = 0;
+  uint64_t applied_seq = 0;      // the checkpoint: every event <= it is folded in
+  bool rebuilt_on_open = false;  // its stored version differed: it was reset
+};
+
+// Keys the engine keeps inside each projection's store (projection keys never start with 0).
+inline constexpr std::string_view kCheckpointKey{"\0c", 2};
+inline constexpr std::string_view kNotePrefix{"\0n", 2};
+
+class ProjectionEngine {
+ public:
+  static Result<std::unique_ptr<ProjectionEngine>> open(
+      EventLog& log, std::vector<std::unique_ptr<Projection>> projections, EngineOptions options);
+  static std::unique_ptr<ProjectionEngine> in_memory(
+      std::vector<std::unique_ptr<Projection>> projections, EngineOptions options);
+  ~ProjectionEngine();
+
+  // Applies the events after the checkpoints, up to min(until_seq, head), and commits.
+  // Events for which `include` returns false are skipped (as-of replays); their seqs still
+  // advance the checkpoint.
+  Status catch_up(const EventLog& log, uint64_t until_seq = UINT64_MAX,
+                  const std::function<bool(const EventView&)>& include = nullptr);
+
+  // Persistent mode: resets the named projections (all when empty) and catches up from seq 1.
+  Status rebuild(EventLog& log, const std::vector<std::string>& names);
+
+  const std::vector<ProjectionState>& states() const { return states_; }
+  uint64_t applied_seq() const;  // the lowest checkpoint
+  bool persistent() const { return log_ != nullptr; }
+
+  // In-memory mode: every entry of one projection's state (its notes included, its checkpoint
+  // not), ordered by key.
+  std::map<std::string, std::string> memory_state(std::string_view name) const;
+
+ private:
+  class Writer;
+  ProjectionEngine(EventLog* log, std::vector<std::unique_ptr<Projection>> projections,
+                   EngineOptions options);
+  Status load_checkpoints();
+  void apply_event(const EventView& view);
+  Status commit();
+
+  EventLog* log_;  // null in memory mode
+  std::vector<std::unique_ptr<Projection>> projections_;
+  std::vector<std::unique_ptr<Writer>> writers_;
+  std::vector<ProjectionState> states_;
+  EngineOptions options_;
+};
+
+std::string encode_checkpoint(uint64_t last_seq, uint32_t version);
+bool decode_checkpoint(std::string_view value, uint64_t* last_seq, uint32_t* version);
+
+}  // namespace jobtrail::projections

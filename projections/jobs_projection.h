@@ -1,0 +1,28 @@
+// The `jobs` projection: the current view of every job (projections/job_view.h), one entry
+// per job under lp(cluster) lp(job). One handler per event type, as in flux's job-list.
+#pragma once
+
+#include <functional>
+
+#include "projections/job_view.h"
+#include "projections/projection.h"
+#include "projections/state_source.h"
+
+namespace jobtrail::projections {
+
+class JobsProjection final : public Projection {
+ public:
+  static constexpr std::string_view kName = "jobs";
+  std::string_view name() const override { return kName; }
+  uint32_t version() const override { return 1; }
+  Status apply(const EventView& event, ProjectionWriter& writer) override;
+};
+
+// Queries over a jobs state (stored or in memory).
+Result<std::optional<JobView>> read_job(const StateSource& state, std::string_view cluster,
+                                        std::string_view job);
+// Every job, in key order (by cluster, then by job key length and text); `cluster` narrows.
+Status for_each_job(const StateSource& state, std::string_view cluster,
+                    const std::function<bool(const JobView&)>& visit);
+
+}  // namespace jobtrail::projections

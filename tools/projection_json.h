@@ -1,0 +1,24 @@
+// JSON renderings of projection values, shared by the plain and as-of forms of each command
+// (their output has the same shape).
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "events/event_log.h"
+#include "projections/arrays_projection.h"
+#include "projections/history_projection.h"
+#include "projections/job_view.h"
+
+namespace jobtrail::tools {
+
+nlohmann::json job_view_json(const projections::JobView& view);
+// With `tasks`, the tasks seen on their own and the pending remainder's runs.
+nlohmann::json array_counts_json(const projections::ArrayCounts& counts,
+                                 const std::vector<projections::ArrayTask>* tasks);
+// One history entry; its provenance is read from the log by seq.
+nlohmann::json history_entry_json(const projections::HistoryEntry& entry, const EventLog& log);
+
+// "5-20,30" for a set of task runs.
+std::string runs_text(const projections::RangeSet& set);
+
+}  // namespace jobtrail::tools
