@@ -1,0 +1,103 @@
+// Test fixture for projections: a real EventLog in a temp folder, events built tersely
+// ("submit 5_3 at t=100"), and the persistent engine over the default projections.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+
+#include "events/event_builder.h"
+#include "events/event_log.h"
+#include "projections/engine.h"
+#include "projections/projection_set.h"
+#include "projections/state_source.h"
+
+namespace jobtrail::testing {
+
+class FoldFixture {
+ public:
+  FoldFixture() {
+    char tmpl[] = "/tmp/jobtrail-projections-test-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    auto log = EventLog::open(dir_ + "/db", EventLogOptions{});
+    REQUIRE(log.ok());
+    log_ = std::move(log).value();
+  }
+  ~FoldFixture() {
+    log_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  EventLog& log() { return *log_; }
+  const std::string& dir() const { return dir_; }
+
+  // Times are seconds from an arbitrary origin; observed_at defaults to effective_at.
+  void submit(const std::string& job, int64_t at_s, const std::string& cluster = "c",
+              const std::string& user = "alice") {
+    JobSubmittedFields f;
+    f.user = user;
+    f.submit_at_us = at_s * 1'000'000;
+    f.name = "job " + job;
+    append(builder_.job_submitted(header(cluster, job, at_s), f));
+  }
+
+  void change(const std::string& job, fb::JobState from, fb::JobState to, int64_t at_s,
+              const std::string& cluster = "c", int64_t observed_s = -1, int32_t exit_code = -1) {
+    JobStateChangedFields f;
+    f.from = from;
+    f.to = to;
+    f.exit_code = exit_code;
+    f.raw_state = job_state_name(to);
+    append(builder_.job_state_changed(header(cluster, job, at_s, observed_s), f));
+  }
+
+  void fields(const std::string& job, std::vector<FieldChangeFields> changes, int64_t at_s,
+              const std::string& cluster = "c") {
+    append(builder_.job_fields_updated(header(cluster, job, at_s), changes));
+  }
+
+  // Brings the default projections up to date; returns the engine for inspection.
+  std::unique_ptr<projections::ProjectionEngine> fold(size_t batch_events = 1000) {
+    projections::EngineOptions options;
+    options.batch_events = batch_events;
+    auto engine =
+        projections::ProjectionEngine::open(*log_, projections::default_projections(), options);
+    REQUIRE(engine.ok());
+    REQUIRE((*engine)->catch_up(*log_).ok());
+    return std::move(engine).value();
+  }
+
+  projections::StoredState state(std::string_view store) const {
+    return projections::StoredState(*log_, std::string(store));
+  }
+
+ private:
+  EventHeaderFields header(const std::string& cluster, const std::string& job, int64_t at_s,
+                           int64_t observed_s = -1) {
+    EventHeaderFields h;
+    h.effective_at_us = at_s * 1'000'000;
+    h.observed_at_us = (observed_s >= 0 ? observed_s : at_s) * 1'000'000;
+    h.cluster = cluster;
+    auto key = JobKey::parse(job);
+    REQUIRE(key.ok());
+    h.job = *key;
+    h.provenance.source_kind = fb::SourceKind::SQUEUE;
+    h.provenance.identity = "test/" + std::to_string(next_identity_++);
+    return h;
+  }
+
+  void append(Result<BuiltEvent> built) {
+    INFO(built.status().to_string());
+    REQUIRE(built.ok());
+    AppendBatch batch;
+    batch.events.push_back(std::move(built).value());
+    REQUIRE(log_->append(batch).ok());
+  }
+
+  std::string dir_;
+  std::unique_ptr<EventLog> log_;
+  EventBuilder builder_;
+  uint64_t next_identity_ = 0;
+};
+
+}  // namespace jobtrail::testing
