@@ -139,6 +139,11 @@ void ProjectionEngine::apply_event(const EventView& view) {
   }
 }
 
+void ProjectionEngine::apply(const EventView& event) {
+  JT_ASSERT(log_ == nullptr);
+  apply_event(event);
+}
+
 Status ProjectionEngine::commit() {
   if (log_ == nullptr) return Status();  // memory mode: the overlays are the state
   auto batch = log_->new_state_batch();

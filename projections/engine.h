@@ -60,6 +60,9 @@ class ProjectionEngine {
   Status catch_up(const EventLog& log, uint64_t until_seq = UINT64_MAX,
                   const std::function<bool(const EventView&)>& include = nullptr);
 
+  // In-memory mode: applies one event (as-of replays that pick their own events).
+  void apply(const EventView& event);
+
   // Persistent mode: resets the named projections (all when empty) and catches up from seq 1.
   Status rebuild(EventLog& log, const std::vector<std::string>& names);
 

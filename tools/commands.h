@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "events/event_log.h"
 
@@ -72,6 +73,34 @@ struct HistoryOptions {
   bool json = false;
 };
 int run_history(const GlobalOptions& global, const HistoryOptions& options);
+
+struct RebuildOptions {
+  std::vector<std::string> names;  // empty: every projection
+  bool json = false;
+};
+int run_rebuild(const GlobalOptions& global, const RebuildOptions& options);
+
+struct VerifyOptions {
+  bool json = false;
+};
+int run_verify(const GlobalOptions& global, const VerifyOptions& options);
+
+struct AsOfOptions {
+  std::vector<std::string> args;  // TIME then jobs | array ID | history JOB
+  bool observed = false;
+  std::string cluster;
+  JobsOptions jobs;  // the jobs filters apply to `as-of T jobs`
+  bool json = false;
+};
+int run_as_of(const GlobalOptions& global, const AsOfOptions& options);
+
+struct AuditOptions {
+  std::string job;
+  std::string cluster;
+  bool rules = false;  // print the state machine's rules instead
+  bool json = false;
+};
+int run_audit(const GlobalOptions& global, const AuditOptions& options);
 
 struct BenchAppendOptions {
   std::string data;     // SWF trace; default: the bundled LCG trace

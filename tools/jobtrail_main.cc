@@ -100,6 +100,37 @@ int main(int argc, char** argv) {
   history_cmd->add_option("--cluster", history.cluster, "the job's cluster, when ambiguous");
   history_cmd->add_flag("--json", history.json, "a JSON array of transitions");
 
+  RebuildOptions rebuild;
+  auto* rebuild_cmd = app.add_subcommand("rebuild", "rebuild projections from the log");
+  rebuild_cmd->add_option("NAME", rebuild.names, "jobs, arrays, history (default: all)");
+  rebuild_cmd->add_flag("--json", rebuild.json, "one JSON object");
+
+  VerifyOptions verify_projections;
+  auto* verify_projections_cmd = app.add_subcommand(
+      "verify", "rebuild every projection in memory and compare with the stored state");
+  verify_projections_cmd->add_flag("--json", verify_projections.json, "one JSON object");
+
+  AsOfOptions as_of;
+  auto* as_of_cmd = app.add_subcommand(
+      "as-of", "the state at a past moment: as-of TIME jobs | array ID | history JOB");
+  as_of_cmd->add_option("ARGS", as_of.args, "TIME (ISO 8601 or epoch seconds), then what")
+      ->required();
+  as_of_cmd->add_flag("--observed", as_of.observed,
+                      "what jobtrail knew at TIME (events observed at or before it)");
+  as_of_cmd->add_option("--cluster", as_of.cluster, "the cluster, when ambiguous");
+  as_of_cmd->add_option("--state", as_of.jobs.state, "jobs: only this state");
+  as_of_cmd->add_option("--user", as_of.jobs.user, "jobs: only this user");
+  as_of_cmd->add_option("--array", as_of.jobs.array, "jobs: only this array's tasks");
+  as_of_cmd->add_flag("--json", as_of.json, "JSON, shaped as the plain command's");
+
+  AuditOptions audit;
+  auto* audit_cmd = app.add_subcommand(
+      "audit", "every transition of a job with its source, impossible ones flagged");
+  audit_cmd->add_option("JOB", audit.job, "the job as the scheduler writes it");
+  audit_cmd->add_option("--cluster", audit.cluster, "the job's cluster, when ambiguous");
+  audit_cmd->add_flag("--rules", audit.rules, "print the state machine's rules");
+  audit_cmd->add_flag("--json", audit.json, "a JSON array");
+
   auto* bench = app.add_subcommand("bench", "benchmarks that print numbers");
   bench->require_subcommand(1);
   BenchAppendOptions bench_append;
@@ -128,6 +159,10 @@ int main(int argc, char** argv) {
     if (jobs_cmd->parsed()) return run_jobs(global, jobs);
     if (array_cmd->parsed()) return run_array(global, array);
     if (history_cmd->parsed()) return run_history(global, history);
+    if (rebuild_cmd->parsed()) return run_rebuild(global, rebuild);
+    if (verify_projections_cmd->parsed()) return run_verify(global, verify_projections);
+    if (as_of_cmd->parsed()) return run_as_of(global, as_of);
+    if (audit_cmd->parsed()) return run_audit(global, audit);
     if (bench_append_cmd->parsed()) return run_bench_append(bench_append, self_executable(argv[0]));
   } catch (const std::exception& e) {
     // Nothing below main throws by design; a library that does (bad_alloc, a format error)
