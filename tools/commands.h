@@ -76,6 +76,7 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options);
 
 struct RebuildOptions {
   std::vector<std::string> names;  // empty: every projection
+  uint32_t batch_events = 16384;   // events per projection commit
   bool json = false;
 };
 int run_rebuild(const GlobalOptions& global, const RebuildOptions& options);

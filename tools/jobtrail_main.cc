@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
   RebuildOptions rebuild;
   auto* rebuild_cmd = app.add_subcommand("rebuild", "rebuild projections from the log");
   rebuild_cmd->add_option("NAME", rebuild.names, "jobs, arrays, history (default: all)");
+  rebuild_cmd->add_option("--batch-events", rebuild.batch_events, "events per commit")
+      ->check(CLI::Range(1u, 16384u));
   rebuild_cmd->add_flag("--json", rebuild.json, "one JSON object");
 
   VerifyOptions verify_projections;

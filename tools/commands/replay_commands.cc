@@ -30,6 +30,7 @@ int run_rebuild(const GlobalOptions& global, const RebuildOptions& options) {
   }
   ProgressReporter progress("rebuild");
   projections::EngineOptions engine_options;
+  engine_options.batch_events = options.batch_events;
   engine_options.progress = [&](uint64_t applied, uint64_t head) {
     progress.update(applied, head, applied);
   };

@@ -1,0 +1,154 @@
+// The projection engine: exactly-once folding, checkpoints, version bumps, failures noted.
+#include "projections/engine.h"
+
+#include "events/keys.h"
+#include "fold_fixture.h"
+
+namespace jobtrail::projections {
+
+using S = fb::JobState;
+
+namespace {
+
+// Counts the events it sees under one key; refuses (fails) events of job "666".
+class CountingProjection final : public Projection {
+ public:
+  explicit CountingProjection(uint32_t version) : version_(version) {}
+  std::string_view name() const override { return "counting"; }
+  uint32_t version() const override { return version_; }
+  Status apply(const EventView& event, ProjectionWriter& writer) override {
+    if (event.job_text() == "666") return Status::invalid_argument("job 666 is refused");
+    auto stored = writer.get("count");
+    if (!stored.ok()) return stored.status();
+    uint64_t count = stored->has_value() ? std::stoull(**stored) : 0;
+    writer.put("count", std::to_string(count + version_));
+    return Status();
+  }
+
+ private:
+  uint32_t version_;
+};
+
+std::unique_ptr<ProjectionEngine> open_counting(EventLog& log, uint32_t version,
+                                                size_t batch_events = 2) {
+  std::vector<std::unique_ptr<Projection>> list;
+  list.push_back(std::make_unique<CountingProjection>(version));
+  EngineOptions options;
+  options.batch_events = batch_events;
+  auto engine = ProjectionEngine::open(log, std::move(list), options);
+  REQUIRE(engine.ok());
+  return std::move(engine).value();
+}
+
+std::string stored_count(EventLog& log) {
+  auto stored = log.read_state("counting", "count");
+  REQUIRE(stored.ok());
+  return stored->value_or("none");
+}
+
+}  // namespace
+
+TEST_CASE("every event is folded once, across reopen and repeated catch-ups",
+          "[projections][engine]") {
+  testing::FoldFixture f;
+  for (int i = 0; i < 5; ++i) f.submit(std::to_string(i), i);
+  {
+    auto engine = open_counting(f.log(), 1);
+    REQUIRE(engine->catch_up(f.log()).ok());
+    REQUIRE(engine->catch_up(f.log()).ok());
+    CHECK(engine->applied_seq() == 5);
+  }
+  CHECK(stored_count(f.log()) == "5");
+  f.submit("5", 6);
+  auto reopened = open_counting(f.log(), 1);
+  CHECK(reopened->applied_seq() == 5);
+  REQUIRE(reopened->catch_up(f.log()).ok());
+  CHECK(stored_count(f.log()) == "6");
+}
+
+TEST_CASE("a version bump throws the state away and rebuilds from seq 1", "[projections][engine]") {
+  testing::FoldFixture f;
+  for (int i = 0; i < 4; ++i) f.submit(std::to_string(i), i);
+  REQUIRE(open_counting(f.log(), 1)->catch_up(f.log()).ok());
+  CHECK(stored_count(f.log()) == "4");
+  auto bumped = open_counting(f.log(), 3);
+  CHECK(bumped->states().front().rebuilt_on_open);
+  CHECK(bumped->applied_seq() == 0);
+  CHECK(stored_count(f.log()) == "none");
+  REQUIRE(bumped->catch_up(f.log()).ok());
+  CHECK(stored_count(f.log()) == "12");  // 4 events x version 3
+}
+
+TEST_CASE("an event that cannot be applied is noted with its seq and folding goes on",
+          "[projections][engine]") {
+  testing::FoldFixture f;
+  f.submit("1", 1);
+  f.submit("666", 2);
+  f.submit("3", 3);
+  auto engine = open_counting(f.log(), 1);
+  REQUIRE(engine->catch_up(f.log()).ok());
+  CHECK(engine->applied_seq() == 3);
+  CHECK(stored_count(f.log()) == "2");
+  std::vector<std::pair<uint64_t, std::string>> notes;
+  REQUIRE(f.log()
+              .scan_state("counting", kNotePrefix,
+                          [&](std::string_view key, std::string_view value) {
+                            notes.emplace_back(keys::get_be64(key.data() + kNotePrefix.size()),
+                                               std::string(value));
+                            return true;
+                          })
+              .ok());
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].first == 2);
+  CHECK(notes[0].second.find("job 666 is refused") != std::string::npos);
+}
+
+TEST_CASE("the commit batch size changes nothing in the folded state", "[projections][engine]") {
+  testing::FoldFixture small, large;
+  for (testing::FoldFixture* f : {&small, &large}) {
+    f->submit("8_[1-6]", 0);
+    for (int t = 1; t <= 6; ++t) {
+      f->change("8_" + std::to_string(t), S::PENDING, S::RUNNING, 10 + t);
+      if (t % 2 == 0) f->change("8_" + std::to_string(t), S::RUNNING, S::COMPLETED, 20 + t);
+    }
+  }
+  small.fold(1);
+  large.fold(10000);
+  for (const char* store : {"jobs", "arrays", "history"}) {
+    std::map<std::string, std::string> a, b;
+    auto collect = [](std::map<std::string, std::string>& into) {
+      return [&into](std::string_view k, std::string_view v) {
+        into.emplace(std::string(k), std::string(v));
+        return true;
+      };
+    };
+    REQUIRE(small.log().scan_state(store, "", collect(a)).ok());
+    REQUIRE(large.log().scan_state(store, "", collect(b)).ok());
+    CHECK(a == b);
+  }
+}
+
+TEST_CASE("the in-memory engine folds to the same state as the stored one",
+          "[projections][engine]") {
+  testing::FoldFixture f;
+  f.submit("1", 1);
+  f.change("1", S::PENDING, S::RUNNING, 2);
+  f.submit("2_[1-3]", 1);
+  f.fold();
+  auto memory = ProjectionEngine::in_memory(default_projections(), {});
+  REQUIRE(memory->catch_up(f.log()).ok());
+  for (const auto& state : memory->states()) {
+    std::map<std::string, std::string> stored;
+    REQUIRE(f.log()
+                .scan_state(state.name, "",
+                            [&](std::string_view k, std::string_view v) {
+                              if (k != kCheckpointKey)
+                                stored.emplace(std::string(k), std::string(v));
+                              return true;
+                            })
+                .ok());
+    CHECK(memory->memory_state(state.name) == stored);
+  }
+}
+
+}  // namespace jobtrail::projections

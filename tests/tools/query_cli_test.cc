@@ -1,0 +1,129 @@
+// The query and replay commands as users call them, on real data: jobs, array, history,
+// as-of, audit, rebuild, verify — JSON shapes of the acceptance interface and exit codes.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tools/subprocess.h"
+
+namespace {
+
+using namespace jobtrail::testing;
+using nlohmann::json;
+
+const std::string kData = JOBTRAIL_TEST_DATA_DIR;
+
+ProcessResult run_jobtrail(const std::string& db, std::vector<std::string> args) {
+  args.insert(args.begin(), {JOBTRAIL_BINARY, "--db", db});
+  return run_process(args);
+}
+
+json json_of(const ProcessResult& r) {
+  INFO("exit " << r.exit_code << "\nstdout: " << r.out.substr(0, 300) << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.out, nullptr, false);
+  REQUIRE(!j.is_discarded());
+  return j;
+}
+
+// hpc2n plus an AleaNG trace under another cluster: job "12" exists in both.
+void import_two_clusters(const std::string& db) {
+  REQUIRE(run_jobtrail(
+              db, {"ingest", "swf", kData + "/swf/alea-hpc2n-excerpt.swf", "--cluster", "hpc2n"})
+              .exit_code == 0);
+  REQUIRE(run_jobtrail(db, {"ingest", "swf", kData + "/swf/aleang-ngi_cz-journal-PBSeasy.swf",
+                            "--cluster", "ngi"})
+              .exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("jobs --json lists every job with its key, cluster and canonical state",
+          "[tools][cli][projections]") {
+  TempDir dir;
+  import_two_clusters(dir / "db");
+  json jobs = json_of(run_jobtrail(dir / "db", {"jobs", "--json"}));
+  REQUIRE(jobs.size() == 3170 + 201);
+  CHECK(jobs[0].contains("job"));
+  CHECK(jobs[0].contains("cluster"));
+  CHECK(jobs[0].contains("state"));
+  json running = json_of(
+      run_jobtrail(dir / "db", {"jobs", "--json", "--state", "RUNNING", "--cluster", "hpc2n"}));
+  for (const auto& j : running) CHECK(j["state"] == "RUNNING");
+  CHECK(json_of(run_jobtrail(dir / "db", {"jobs", "--json", "--limit", "5"})).size() == 5);
+  CHECK(json_of(run_jobtrail(dir / "db", {"jobs", "--json", "--user", "user_A"})).size() > 0);
+  CHECK(run_jobtrail(dir / "db", {"jobs", "--state", "NOPE"}).exit_code == 2);
+}
+
+TEST_CASE(
+    "history --json gives transitions with from, to and effective_at, and an ambiguous "
+    "job asks for --cluster",
+    "[tools][cli][projections]") {
+  TempDir dir;
+  import_two_clusters(dir / "db");
+  ProcessResult ambiguous = run_jobtrail(dir / "db", {"history", "12"});
+  CHECK(ambiguous.exit_code == 1);
+  CHECK(ambiguous.err.find("hpc2n/12") != std::string::npos);
+  CHECK(ambiguous.err.find("ngi/12") != std::string::npos);
+  json history =
+      json_of(run_jobtrail(dir / "db", {"history", "12", "--cluster", "hpc2n", "--json"}));
+  REQUIRE(history.size() == 3);
+  CHECK(history[0]["from"].is_null());
+  CHECK(history[1]["from"] == "PENDING");
+  CHECK(history[1]["to"] == "RUNNING");
+  CHECK(history[2]["to"] == "COMPLETED");
+  CHECK(history[1]["effective_at"] == "2002-08-01T06:09:53Z");
+  CHECK(history[1]["source"]["kind"] == "SWF");
+  CHECK(history[1]["source"]["line"] == 30);
+}
+
+TEST_CASE("as-of answers in the plain command's shape, and --observed sees only what was known",
+          "[tools][cli][projections]") {
+  TempDir dir;
+  import_two_clusters(dir / "db");
+  json then = json_of(run_jobtrail(dir / "db", {"as-of", "2002-08-01T06:09:50Z", "history", "12",
+                                                "--cluster", "hpc2n", "--json"}));
+  REQUIRE(then.size() == 1);
+  CHECK(then[0]["to"] == "PENDING");
+  json epoch = json_of(run_jobtrail(
+      dir / "db", {"as-of", "1028182193", "history", "12", "--cluster", "hpc2n", "--json"}));
+  CHECK(epoch.size() == 2);  // 2002-08-01T06:09:53Z as epoch seconds: inclusive
+  json jobs = json_of(run_jobtrail(
+      dir / "db", {"as-of", "2002-07-28T08:00:00Z", "jobs", "--json", "--cluster", "hpc2n"}));
+  CHECK(jobs.size() > 0);
+  CHECK(jobs.size() < 3170);
+  for (const auto& j : jobs) CHECK(j.contains("state"));
+  json known = json_of(
+      run_jobtrail(dir / "db", {"as-of", "--observed", "2001-01-01T00:00:00Z", "jobs", "--json"}));
+  CHECK(known.empty());
+  CHECK(run_jobtrail(dir / "db", {"as-of", "yesterday", "jobs"}).exit_code == 2);
+}
+
+TEST_CASE("rebuild and verify agree, and audit prints each fact with its source",
+          "[tools][cli][projections]") {
+  TempDir dir;
+  import_two_clusters(dir / "db");
+  CHECK(run_jobtrail(dir / "db", {"verify"}).exit_code == 0);
+  CHECK(run_jobtrail(dir / "db", {"rebuild", "jobs"}).exit_code == 0);
+  CHECK(run_jobtrail(dir / "db", {"rebuild", "nope"}).exit_code == 2);
+  json verify = json_of(run_jobtrail(dir / "db", {"verify", "--json"}));
+  CHECK(verify["clean"] == true);
+  json audit = json_of(run_jobtrail(dir / "db", {"audit", "12", "--cluster", "ngi", "--json"}));
+  REQUIRE(audit.size() == 3);
+  CHECK(audit[0]["source"]["kind"] == "SWF");
+  CHECK(audit[2]["flags"].is_array());
+  ProcessResult rules = run_jobtrail(dir / "db", {"audit", "--rules"});
+  CHECK(rules.exit_code == 0);
+  CHECK(rules.out.find("terminal-then-active") != std::string::npos);
+}
+
+TEST_CASE("array --json counts tasks by state for an array the log has",
+          "[tools][cli][projections]") {
+  TempDir dir;
+  ProcessResult missing_db = run_jobtrail(dir / "nothing", {"array", "1", "--json"});
+  CHECK(missing_db.exit_code == 1);
+  REQUIRE(run_jobtrail(dir / "db", {"ingest", "swf", kData + "/swf/alea-hpc2n-excerpt.swf"})
+              .exit_code == 0);
+  ProcessResult no_array = run_jobtrail(dir / "db", {"array", "4193075", "--json"});
+  CHECK(no_array.exit_code == 1);
+  CHECK(no_array.err.find("no array 4193075") != std::string::npos);
+}
