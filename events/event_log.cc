@@ -209,6 +209,15 @@ Status EventLog::Impl::open_reader() {
   std::vector<std::string> existing;
   rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_, &existing);
   if (!s.ok()) return from_rocksdb(s, "list column families of " + dir_);
+  // A writer creates the column families one by one when it first creates the database; a
+  // crash in between leaves some missing. No event can have been appended then (appends start
+  // after open completes), and the next writer creates the rest: to a reader it is empty.
+  for (const std::string& name : own_cf_names()) {
+    if (std::find(existing.begin(), existing.end(), name) == existing.end()) {
+      return Status::not_found("the jobtrail database at " + dir_ +
+                               " was never completely created (no events yet)");
+    }
+  }
   rocksdb::DBOptions db_options;
   db_options.max_open_files = -1;  // required for secondaries, harmless for read-only
   rocksdb::DB* raw = nullptr;

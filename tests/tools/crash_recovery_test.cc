@@ -53,6 +53,7 @@ LogSummary check_database(const std::string& db) {
   options.mode = EventLogOptions::Mode::kReader;
   auto log = EventLog::open(db, options);
   if (!log.ok() && log.status().is_not_found()) return {};  // killed before creating it
+  INFO(log.status().to_string());
   REQUIRE(log.ok());
   auto report = jobtrail::verify_log(**log);
   REQUIRE(report.ok());
