@@ -79,9 +79,9 @@ rocksdb::ColumnFamilyOptions cf_options(const std::string& name,
   options.bottommost_compression = rocksdb::kZSTD;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
-  if (name == kDedupCf) {
-    // Most dedup lookups miss (new events): a bloom filter answers them without a block read,
-    // and the memtable bloom does the same before a flush.
+  if (name == kDedupCf || name.rfind("p.", 0) == 0) {
+    // Most dedup lookups miss (new events), and so do a projection's first reads of a new
+    // job: a bloom filter answers them without a block read, the memtable bloom likewise.
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     options.memtable_prefix_bloom_size_ratio = 0.05;
     options.memtable_whole_key_filtering = true;
@@ -150,6 +150,11 @@ EventLog::Impl::~Impl() {
   }
   if (db_ && options_.mode == EventLogOptions::Mode::kWriter) {
     (void)db_->SyncWAL();  // close is a durability point in every mode
+    // Flush the memtables so the next open (every query opens the database) does not replay
+    // a large WAL. Best effort: the WAL is synced, so nothing is lost if this fails.
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    (void)db_->Flush(flush, handles_);
   }
   for (auto* handle : handles_) (void)db_->DestroyColumnFamilyHandle(handle);
   if (db_) (void)db_->Close();

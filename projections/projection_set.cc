@@ -1,7 +1,6 @@
 #include "projections/projection_set.h"
 
 #include "projections/arrays_projection.h"
-#include "projections/history_projection.h"
 #include "projections/jobs_projection.h"
 
 namespace jobtrail::projections {
@@ -10,7 +9,6 @@ std::vector<std::unique_ptr<Projection>> default_projections() {
   std::vector<std::unique_ptr<Projection>> out;
   out.push_back(std::make_unique<JobsProjection>());
   out.push_back(std::make_unique<ArraysProjection>());
-  out.push_back(std::make_unique<HistoryProjection>());
   return out;
 }
 

@@ -45,22 +45,8 @@ Result<std::vector<projections::HistoryEntry>> history_as_of(const EventLog& log
                                                              std::string_view cluster,
                                                              std::string_view job,
                                                              const AsOf& as_of) {
-  auto seqs = log.stream(cluster, job);
-  if (!seqs.ok()) return seqs.status();
-  std::vector<projections::HistoryEntry> entries;
-  for (uint64_t seq : *seqs) {
-    auto stored = log.read(seq);
-    if (!stored.ok()) return stored.status();
-    auto view = stored->view();
-    if (!view.ok()) return view.status();
-    if (!as_of.includes(*view)) continue;
-    if (auto entry = projections::history_entry_of(*view)) entries.push_back(std::move(*entry));
-  }
-  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-    return a.effective_at_us != b.effective_at_us ? a.effective_at_us < b.effective_at_us
-                                                  : a.seq < b.seq;
-  });
-  return entries;
+  return projections::read_history(log, cluster, job,
+                                   [&](const EventView& event) { return as_of.includes(event); });
 }
 
 }  // namespace jobtrail::replay

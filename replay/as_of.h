@@ -17,7 +17,7 @@
 
 #include "events/event_log.h"
 #include "projections/arrays_projection.h"
-#include "projections/history_projection.h"
+#include "projections/job_history.h"
 #include "projections/state_source.h"
 
 namespace jobtrail::replay {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "events/event_log.h"
-#include "projections/history_projection.h"
+#include "projections/job_history.h"
 #include "replay/transition_rules.h"
 
 namespace jobtrail::replay {

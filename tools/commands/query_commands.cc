@@ -7,7 +7,7 @@
 
 #include "events/time_format.h"
 #include "projections/arrays_projection.h"
-#include "projections/history_projection.h"
+#include "projections/job_history.h"
 #include "projections/jobs_projection.h"
 #include "tools/commands.h"
 #include "tools/commands/open_log.h"
@@ -87,8 +87,7 @@ int run_history(const GlobalOptions& global, const HistoryOptions& options) {
     spdlog::error("{}", job.status().to_string());
     return 1;
   }
-  projections::StoredState history(*query.log, std::string(projections::HistoryProjection::kName));
-  auto entries = projections::read_history(history, job->cluster, job->job);
+  auto entries = projections::read_history(*query.log, job->cluster, job->job);
   if (!entries.ok()) {
     spdlog::error("{}", entries.status().to_string());
     return 1;

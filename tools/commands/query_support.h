@@ -7,7 +7,7 @@
 
 #include "events/event_log.h"
 #include "projections/arrays_projection.h"
-#include "projections/history_projection.h"
+#include "projections/job_history.h"
 
 namespace jobtrail::tools {
 

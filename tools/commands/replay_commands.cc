@@ -253,8 +253,7 @@ int run_audit(const GlobalOptions& global, const AuditOptions& options) {
     spdlog::error("{}", ref.status().to_string());
     return 1;
   }
-  projections::StoredState history(*query.log, "history");
-  auto entries = projections::read_history(history, ref->cluster, ref->job);
+  auto entries = projections::read_history(*query.log, ref->cluster, ref->job);
   if (!entries.ok()) {
     spdlog::error("{}", entries.status().to_string());
     return 1;

@@ -1,4 +1,4 @@
-#include "projections/history_projection.h"
+#include "projections/job_history.h"
 
 #include "fold_fixture.h"
 
@@ -15,8 +15,7 @@ TEST_CASE("a job's history is ordered by effective time, a late fact where it ha
   f.change("9", S::RUNNING, S::REQUEUED, 500, "c", 1000);
   f.submit("90", 100);  // another job whose key starts the same way
   f.fold();
-  auto state = f.state(HistoryProjection::kName);
-  auto history = read_history(state, "c", "9");
+  auto history = read_history(f.log(), "c", "9");
   REQUIRE(history.ok());
   REQUIRE(history->size() == 4);
   CHECK((*history)[0].is_submission);
@@ -31,8 +30,7 @@ TEST_CASE("a job with no facts has an empty history", "[projections][history]") 
   testing::FoldFixture f;
   f.submit("1", 1);
   f.fold();
-  auto state = f.state(HistoryProjection::kName);
-  auto history = read_history(state, "c", "2");
+  auto history = read_history(f.log(), "c", "2");
   REQUIRE(history.ok());
   CHECK(history->empty());
 }
