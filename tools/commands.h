@@ -114,4 +114,15 @@ struct BenchAppendOptions {
 };
 int run_bench_append(const BenchAppendOptions& options, const std::string& self_exe);
 
+struct BenchReplayOptions {
+  uint64_t events = 10'000'000;  // the log's size
+  uint32_t queries = 2000;       // history / as-of queries measured
+  std::string data_dir;          // default: the source tree's bundled data/
+  std::string scratch_dir;       // default: a fresh folder under /tmp, removed after
+  std::string child_mode;        // internal
+  bool json = false;
+};
+int run_bench_rebuild(const BenchReplayOptions& options, const std::string& self_exe);
+int run_bench_history(const BenchReplayOptions& options, const std::string& self_exe);
+
 }  // namespace jobtrail::tools

@@ -149,6 +149,22 @@ int main(int argc, char** argv) {
   bench_append_cmd->add_option("--child-mode", bench_append.child_mode)->group("");
   bench_append_cmd->add_flag("--json", bench_append.json, "one JSON object");
 
+  BenchReplayOptions bench_rebuild, bench_history;
+  auto add_replay_bench = [&](const char* name, const char* about, BenchReplayOptions* o) {
+    auto* cmd = bench->add_subcommand(name, about);
+    cmd->add_option("--events", o->events, "log size (events)")->capture_default_str();
+    cmd->add_option("--queries", o->queries, "queries measured")->capture_default_str();
+    cmd->add_option("--data", o->data_dir, "folder with swf/ traces (default: bundled)");
+    cmd->add_option("--scratch", o->scratch_dir, "keep the generated log here (reused)");
+    cmd->add_option("--child-mode", o->child_mode)->group("");
+    cmd->add_flag("--json", o->json, "one JSON object");
+    return cmd;
+  };
+  auto* bench_rebuild_cmd = add_replay_bench(
+      "rebuild", "rebuild of jobs + arrays against a raw scan + verify", &bench_rebuild);
+  auto* bench_history_cmd = add_replay_bench(
+      "history", "one job's history and as-of queries in a large log", &bench_history);
+
   CLI11_PARSE(app, argc, argv);
   if (verbose) spdlog::set_level(spdlog::level::debug);
 
@@ -165,6 +181,10 @@ int main(int argc, char** argv) {
     if (verify_projections_cmd->parsed()) return run_verify(global, verify_projections);
     if (as_of_cmd->parsed()) return run_as_of(global, as_of);
     if (audit_cmd->parsed()) return run_audit(global, audit);
+    if (bench_rebuild_cmd->parsed())
+      return run_bench_rebuild(bench_rebuild, self_executable(argv[0]));
+    if (bench_history_cmd->parsed())
+      return run_bench_history(bench_history, self_executable(argv[0]));
     if (bench_append_cmd->parsed()) return run_bench_append(bench_append, self_executable(argv[0]));
   } catch (const std::exception& e) {
     // Nothing below main throws by design; a library that does (bad_alloc, a format error)

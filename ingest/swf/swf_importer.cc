@@ -104,6 +104,11 @@ Status swf_record_events(const SwfRecord& r, const SwfHeader& h, const SwfRecord
   if (r.submit_s < 0) return Status::invalid_argument("record has no submit time (-1)");
   JobKey job;
   job.id = static_cast<uint64_t>(r.job_number);
+  if (c.array_size > 0) {
+    job.kind = JobKey::Kind::kArrayTask;
+    job.id = static_cast<uint64_t>(r.job_number) / c.array_size + 1;
+    job.index = static_cast<uint32_t>(static_cast<uint64_t>(r.job_number) % c.array_size);
+  }
   const int64_t submit_us = submit_epoch_s(r, h) * kUsPerSecond;
   const bool wait_known = r.wait_s >= 0;
   const int64_t start_us = submit_us + (wait_known ? r.wait_s : 0) * kUsPerSecond;
@@ -218,7 +223,8 @@ class SwfImport {
                              path_,
                              static_cast<int64_t>(line.offset),
                              static_cast<int64_t>(line.number),
-                             options_.observed_at_us};
+                             options_.observed_at_us,
+                             options_.array_size};
     Status s = swf_record_events(*record, parser_.header(), context, builder_, &batch_.events);
     if (!s.ok()) {
       quarantine_.report(line.offset, static_cast<int64_t>(line.number), line.text,

@@ -41,6 +41,9 @@ struct SwfRecordContext {
   int64_t offset = 0;
   int64_t line = 0;
   int64_t observed_at_us = 0;
+  // Benchmarks and demos: > 0 groups the trace's jobs into arrays of this many tasks (job n
+  // becomes task n % size of array n / size + 1), so real timings drive array-shaped keys.
+  uint32_t array_size = 0;
 };
 
 // Pure: the events of one record (0 to 3), appended to *out. Fails only on a record that
@@ -53,6 +56,7 @@ struct SwfImportOptions {
   std::string cluster = "local";
   int64_t observed_at_us = 0;  // 0: now
   size_t batch_events = 1024;  // events per append, at most limits::batch_events_max
+  uint32_t array_size = 0;     // see SwfRecordContext::array_size
   // Called after each committed batch: bytes read of the file (on disk) and its size.
   std::function<void(uint64_t file_position, uint64_t file_bytes, uint64_t records)> progress;
 };

@@ -15,11 +15,8 @@
 #include <rocksdb/db.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
-#include <spawn.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,9 +30,8 @@
 #include "events/time_format.h"
 #include "ingest/swf/swf_importer.h"
 #include "ingest/text_source.h"
+#include "tools/bench/bench_child.h"
 #include "tools/commands.h"
-
-extern char** environ;
 
 namespace jobtrail::tools {
 
@@ -69,13 +65,6 @@ Result<std::vector<BuiltEvent>> load_events(const std::string& path, uint64_t ev
   }
   if (events_max != 0 && events.size() > events_max) events.resize(events_max);
   return events;
-}
-
-double percentile(std::vector<double> samples, double p) {
-  if (samples.empty()) return 0;
-  std::sort(samples.begin(), samples.end());
-  const size_t index = std::min(samples.size() - 1, static_cast<size_t>(p * samples.size()));
-  return samples[index];
 }
 
 struct Timing {
@@ -195,53 +184,11 @@ int run_child(const BenchAppendOptions& options) {
 // Runs one mode in a child process; returns its JSON with peak_rss_kb added.
 Result<json> run_mode(const BenchAppendOptions& options, const std::string& self,
                       const std::string& mode) {
-  const std::string dir = options.scratch_dir + "/" + mode;
-  std::vector<std::string> args = {self,
-                                   "bench",
-                                   "append",
-                                   "--child-mode",
-                                   mode,
-                                   "--data",
-                                   options.data,
-                                   "--scratch",
-                                   dir,
-                                   "--events",
-                                   std::to_string(options.events),
-                                   "--batch-events",
-                                   std::to_string(options.batch_events),
-                                   "--group-commit-ms",
-                                   std::to_string(options.group_commit_window_ms)};
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) return Status::io_error("pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(pipe_fds[1]);
-  if (spawned != 0) {
-    close(pipe_fds[0]);
-    return Status::io_error("cannot start " + self);
-  }
-  std::string output;
-  char buf[4096];
-  for (ssize_t got; (got = read(pipe_fds[0], buf, sizeof buf)) > 0;) output.append(buf, got);
-  close(pipe_fds[0]);
-  int wstatus = 0;
-  rusage usage{};
-  wait4(pid, &wstatus, 0, &usage);
-  if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
-    return Status::io_error("bench mode " + mode + " failed");
-  }
-  json j = json::parse(output, nullptr, false);
-  if (j.is_discarded()) return Status::io_error("bench mode " + mode + " printed no JSON");
-  j["peak_rss_kb"] = usage.ru_maxrss;
-  return j;
+  return run_bench_child({self, "bench", "append", "--child-mode", mode, "--data", options.data,
+                          "--scratch", options.scratch_dir + "/" + mode, "--events",
+                          std::to_string(options.events), "--batch-events",
+                          std::to_string(options.batch_events), "--group-commit-ms",
+                          std::to_string(options.group_commit_window_ms)});
 }
 
 }  // namespace
