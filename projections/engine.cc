@@ -144,7 +144,15 @@ void ProjectionEngine::apply(const EventView& event) {
   apply_event(event);
 }
 
+Status ProjectionEngine::flush_projections() {
+  for (size_t i = 0; i < projections_.size(); ++i) {
+    JT_RETURN_IF_ERROR(projections_[i]->flush(*writers_[i]));
+  }
+  return Status();
+}
+
 Status ProjectionEngine::commit() {
+  JT_RETURN_IF_ERROR(flush_projections());
   if (log_ == nullptr) return Status();  // memory mode: the overlays are the state
   auto batch = log_->new_state_batch();
   for (size_t i = 0; i < writers_.size(); ++i) {
@@ -223,8 +231,9 @@ Status ProjectionEngine::rebuild(EventLog& log, const std::vector<std::string>& 
   return catch_up(log);
 }
 
-std::map<std::string, std::string> ProjectionEngine::memory_state(std::string_view name) const {
+std::map<std::string, std::string> ProjectionEngine::memory_state(std::string_view name) {
   std::map<std::string, std::string> out;
+  JT_ASSERT(flush_projections().ok());  // memory-mode writers never fail
   for (size_t i = 0; i < writers_.size(); ++i) {
     if (writers_[i]->store() != name) continue;
     for (const auto& [key, value] : writers_[i]->overlay()) {

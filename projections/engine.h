@@ -72,7 +72,7 @@ class ProjectionEngine {
 
   // In-memory mode: every entry of one projection's state (its notes included, its checkpoint
   // not), ordered by key.
-  std::map<std::string, std::string> memory_state(std::string_view name) const;
+  std::map<std::string, std::string> memory_state(std::string_view name);
 
  private:
   class Writer;
@@ -80,6 +80,7 @@ class ProjectionEngine {
                    EngineOptions options);
   Status load_checkpoints();
   void apply_event(const EventView& view);
+  Status flush_projections();
   Status commit();
 
   EventLog* log_;  // null in memory mode

@@ -13,8 +13,8 @@ void set_if_given(std::string* field, const flatbuffers::String* value) {
 }
 
 // The job's view, or a new one when this event is the first about the job.
-Result<JobView> load_view(const EventView& event, ProjectionWriter& writer) {
-  const std::string key = job_state_key(event.cluster(), event.job_text());
+Result<JobView> load_stored_view(const EventView& event, const std::string& key,
+                                 ProjectionWriter& writer) {
   auto stored = writer.get(key);
   if (!stored.ok()) return stored.status();
   if (stored->has_value()) {
@@ -36,11 +36,6 @@ Result<JobView> load_view(const EventView& event, ProjectionWriter& writer) {
                 " (no submission recorded): created");
   }
   return view;
-}
-
-void store_view(const EventView& event, JobView& view, ProjectionWriter& writer) {
-  view.last_seq = event.seq();
-  writer.put(job_state_key(view.cluster, view.job), encode_job_view(view));
 }
 
 // True when this fact is the job's latest by effective time (ties: the later seq wins).
@@ -141,13 +136,25 @@ Status JobsProjection::apply(const EventView& event, ProjectionWriter& writer) {
     case fb::Body::AccountingRecorded:
       break;
   }
-  auto view = load_view(event, writer);
-  if (!view.ok()) return view.status();
-  if (const auto* b = event.as<fb::JobSubmitted>()) apply_submitted(event, *b, *view);
-  if (const auto* b = event.as<fb::JobStateChanged>()) apply_state_changed(event, *b, *view);
-  if (const auto* b = event.as<fb::JobFieldsUpdated>()) apply_fields_updated(*b, *view);
-  if (const auto* b = event.as<fb::AccountingRecorded>()) apply_accounting(*b, *view);
-  store_view(event, *view, writer);
+  std::string key = job_state_key(event.cluster(), event.job_text());
+  auto it = dirty_.find(key);
+  if (it == dirty_.end()) {
+    auto stored = load_stored_view(event, key, writer);
+    if (!stored.ok()) return stored.status();
+    it = dirty_.emplace(std::move(key), std::move(stored).value()).first;
+  }
+  JobView& view = it->second;
+  if (const auto* b = event.as<fb::JobSubmitted>()) apply_submitted(event, *b, view);
+  if (const auto* b = event.as<fb::JobStateChanged>()) apply_state_changed(event, *b, view);
+  if (const auto* b = event.as<fb::JobFieldsUpdated>()) apply_fields_updated(*b, view);
+  if (const auto* b = event.as<fb::AccountingRecorded>()) apply_accounting(*b, view);
+  view.last_seq = event.seq();
+  return Status();
+}
+
+Status JobsProjection::flush(ProjectionWriter& writer) {
+  for (const auto& [key, view] : dirty_) writer.put(key, encode_job_view(view));
+  dirty_.clear();
   return Status();
 }
 

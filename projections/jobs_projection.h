@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <unordered_map>
 
 #include "projections/job_view.h"
 #include "projections/projection.h"
@@ -16,6 +17,11 @@ class JobsProjection final : public Projection {
   std::string_view name() const override { return kName; }
   uint32_t version() const override { return 1; }
   Status apply(const EventView& event, ProjectionWriter& writer) override;
+  Status flush(ProjectionWriter& writer) override;
+
+ private:
+  // Views touched since the last flush, decoded, by state key.
+  std::unordered_map<std::string, JobView> dirty_;
 };
 
 // Queries over a jobs state (stored or in memory).

@@ -41,6 +41,15 @@ class Projection {
   // A non-OK status means this event could not be applied: the engine records it with its seq
   // and reason and goes on with the next event. It never aborts the fold.
   virtual Status apply(const EventView& event, ProjectionWriter& writer) = 0;
+
+  // A projection may keep values it is working on decoded between events of one batch (so a
+  // job touched three times is decoded and encoded once). The engine calls flush() before
+  // every commit: write every such value through `writer` and forget them. After flush()
+  // the projection holds nothing the writer does not have.
+  virtual Status flush(ProjectionWriter& writer) {
+    (void)writer;
+    return Status();
+  }
 };
 
 }  // namespace jobtrail::projections

@@ -3,11 +3,14 @@
 namespace jobtrail::projections {
 
 void ValueWriter::u64(uint64_t value) {
+  char buf[10];
+  size_t n = 0;
   while (value >= 0x80) {
-    out_.push_back(static_cast<char>((value & 0x7f) | 0x80));
+    buf[n++] = static_cast<char>((value & 0x7f) | 0x80);
     value >>= 7;
   }
-  out_.push_back(static_cast<char>(value));
+  buf[n++] = static_cast<char>(value);
+  out_.append(buf, n);
 }
 
 void ValueWriter::i64(int64_t value) {

@@ -16,6 +16,7 @@ namespace jobtrail::projections {
 
 class ValueWriter {
  public:
+  ValueWriter() { out_.reserve(256); }
   void u64(uint64_t value);
   void i64(int64_t value);
   void str(std::string_view value);

@@ -60,7 +60,7 @@ namespace jobtrail::tools {
 
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // keys in the documented order
 using Clock = std::chrono::steady_clock;
 using StateCounts = std::map<std::string, uint64_t>;  // state name -> tasks, no zero counts
 
@@ -292,7 +292,7 @@ class JobtrailArray {
   Status apply(const AppendBatch& batch) {
     auto appended = log_->append(batch);
     if (!appended.ok()) return appended.status();
-    if (appended->appended != 1) return Status::conflict("bench: event not appended");
+    if (appended->appended != 1) return Status::conflict("the event was not appended");
     return engine_->catch_up(*log_);
   }
 
@@ -300,7 +300,7 @@ class JobtrailArray {
     auto array = projections::read_array(projections::StoredState(*log_, "arrays"), kCluster,
                                          std::to_string(kArrayId));
     if (!array.ok()) return array.status();
-    if (!array->has_value()) return Status::not_found("bench: array 900 has no counts");
+    if (!array->has_value()) return Status::not_found("array 900 has no counts");
     counts->clear();
     for (size_t s = 0; s < kJobStateCount; ++s) {
       const uint64_t count = (*array)->counts[s];
@@ -401,12 +401,14 @@ Status verify(uint32_t tasks, const std::vector<TaskChange>& plan, size_t baseli
 }
 
 json side_json(const SideRun& run) {
-  return json{{"change_us_p50", percentile(run.change_us, 0.50)},
-              {"change_us_p99", percentile(run.change_us, 0.99)},
-              {"read_us_p50", percentile(run.read_us, 0.50)},
-              {"read_us_p99", percentile(run.read_us, 0.99)},
-              {"changes", run.change_us.size()},
-              {"reads", run.read_us.size()}};
+  json out;
+  out["change_us_p50"] = percentile(run.change_us, 0.50);
+  out["change_us_p99"] = percentile(run.change_us, 0.99);
+  out["read_us_p50"] = percentile(run.read_us, 0.50);
+  out["read_us_p99"] = percentile(run.read_us, 0.99);
+  out["changes"] = run.change_us.size();
+  out["reads"] = run.read_us.size();
+  return out;
 }
 
 size_t baseline_changes_for(uint32_t tasks, size_t changes) {
@@ -418,7 +420,7 @@ Result<json> run_size(uint32_t tasks, const BenchArraysOptions& options) {
   const std::string dir = options.scratch_dir + "/tasks-" + std::to_string(tasks);
   std::error_code ec;
   if (!std::filesystem::create_directory(dir, ec)) {
-    return Status::io_error("bench: cannot create " + dir + " (it must not exist yet)");
+    return Status::io_error("cannot create " + dir + " (it must not exist yet)");
   }
   const auto plan = plan_changes(tasks, std::min<uint32_t>(options.changes, 2 * tasks));
   const size_t baseline_changes = baseline_changes_for(tasks, plan.size());
