@@ -25,6 +25,33 @@ bool decode_checkpoint(std::string_view value, uint64_t* last_seq, uint32_t* ver
   return true;
 }
 
+// Keys written to a store since it was empty: a Bloom filter with no false negatives, so a
+// "not written" answer lets a rebuild skip the RocksDB read of a job it has not seen yet (a
+// third of all events in a rebuild are first sightings, and each read would miss).
+class WrittenKeys {
+ public:
+  explicit WrittenKeys(uint64_t keys_expected)
+      : bits_(std::max<uint64_t>(keys_expected * kBitsPerKey / 64 + 1, 1024)) {}
+  void add(std::string_view key) {
+    const uint64_t h = std::hash<std::string_view>{}(key);
+    for (uint64_t i = 0; i < kProbes; ++i) set(h + i * ((h >> 32) | 1));
+  }
+  bool may_contain(std::string_view key) const {
+    const uint64_t h = std::hash<std::string_view>{}(key);
+    for (uint64_t i = 0; i < kProbes; ++i) {
+      if (!test(h + i * ((h >> 32) | 1))) return false;
+    }
+    return true;
+  }
+
+ private:
+  static constexpr uint64_t kBitsPerKey = 10;
+  static constexpr uint64_t kProbes = 4;
+  void set(uint64_t h) { bits_[(h / 64) % bits_.size()] |= uint64_t{1} << (h % 64); }
+  bool test(uint64_t h) const { return (bits_[(h / 64) % bits_.size()] >> (h % 64)) & 1; }
+  std::vector<uint64_t> bits_;
+};
+
 // One projection's window on its state: overlay first, then the stored state.
 class ProjectionEngine::Writer final : public ProjectionWriter {
  public:
@@ -33,12 +60,16 @@ class ProjectionEngine::Writer final : public ProjectionWriter {
   Result<std::optional<std::string>> get(std::string_view key) override {
     if (auto it = overlay_.find(std::string(key)); it != overlay_.end()) return it->second;
     if (log_ == nullptr) return std::optional<std::string>();
+    if (written_ && !written_->may_contain(key)) return std::optional<std::string>();
     return log_->read_state(store_, key);
   }
   void put(std::string_view key, std::string_view value) override {
     JT_ASSERT(!key.empty() && key.front() != '\0');
+    if (written_) written_->add(key);
     overlay_[std::string(key)] = std::string(value);
   }
+  // The store is empty now (never applied, or just reset): track what gets written.
+  void track_from_empty(uint64_t keys_expected) { written_.emplace(keys_expected); }
   void erase(std::string_view key) override {
     JT_ASSERT(!key.empty() && key.front() != '\0');
     overlay_[std::string(key)] = std::nullopt;
@@ -66,6 +97,7 @@ class ProjectionEngine::Writer final : public ProjectionWriter {
   std::unordered_map<std::string, std::optional<std::string>> overlay_;
   uint64_t seq_ = 0;
   uint32_t notes_in_event_ = 0;
+  std::optional<WrittenKeys> written_;
 };
 
 ProjectionEngine::ProjectionEngine(EventLog* log,
@@ -99,7 +131,12 @@ Status ProjectionEngine::load_checkpoints() {
   for (ProjectionState& state : states_) {
     auto stored = log_->read_state(state.name, kCheckpointKey);
     if (!stored.ok()) return stored.status();
-    if (!stored->has_value()) continue;  // never applied anything: start at seq 1
+    Writer& writer = *writers_[static_cast<size_t>(&state - states_.data())];
+    if (!stored->has_value()) {  // never applied anything: start at seq 1, from empty
+      JT_RETURN_IF_ERROR(log_->reset_state(state.name));
+      writer.track_from_empty(log_->head());
+      continue;
+    }
     uint64_t last_seq = 0;
     uint32_t version = 0;
     if (!decode_checkpoint(**stored, &last_seq, &version)) {
@@ -108,6 +145,7 @@ Status ProjectionEngine::load_checkpoints() {
     if (version != state.version) {
       // Another version folded this state: throw it away and rebuild from seq 1.
       JT_RETURN_IF_ERROR(log_->reset_state(state.name));
+      writer.track_from_empty(log_->head());
       state.rebuilt_on_open = true;
       continue;
     }
@@ -225,6 +263,7 @@ Status ProjectionEngine::rebuild(EventLog& log, const std::vector<std::string>& 
       continue;
     }
     JT_RETURN_IF_ERROR(log.reset_state(state.name));
+    writers_[static_cast<size_t>(&state - states_.data())]->track_from_empty(log.head());
     state.applied_seq = 0;
   }
   for (auto& writer : writers_) writer->overlay().clear();
