@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "events/limits.h"
+#include "tools/bench/arrays_bench.h"
 #include "tools/commands.h"
 
 namespace {
@@ -165,6 +166,15 @@ int main(int argc, char** argv) {
   auto* bench_history_cmd = add_replay_bench(
       "history", "one job's history and as-of queries in a large log", &bench_history);
 
+  BenchArraysOptions bench_arrays;
+  auto* bench_arrays_cmd = bench->add_subcommand(
+      "arrays", "array counts by deltas against ssync's SQLite recount (one change, one read)");
+  bench_arrays_cmd->add_option("--sizes", bench_arrays.sizes, "tasks per array")->delimiter(',');
+  bench_arrays_cmd->add_option("--changes", bench_arrays.changes, "changes measured per size");
+  bench_arrays_cmd->add_option("--reads", bench_arrays.reads, "reads measured per size");
+  bench_arrays_cmd->add_option("--scratch", bench_arrays.scratch_dir, "scratch folder");
+  bench_arrays_cmd->add_flag("--json", bench_arrays.json, "one JSON object");
+
   CLI11_PARSE(app, argc, argv);
   if (verbose) spdlog::set_level(spdlog::level::debug);
 
@@ -185,6 +195,7 @@ int main(int argc, char** argv) {
       return run_bench_rebuild(bench_rebuild, self_executable(argv[0]));
     if (bench_history_cmd->parsed())
       return run_bench_history(bench_history, self_executable(argv[0]));
+    if (bench_arrays_cmd->parsed()) return run_bench_arrays(bench_arrays);
     if (bench_append_cmd->parsed()) return run_bench_append(bench_append, self_executable(argv[0]));
   } catch (const std::exception& e) {
     // Nothing below main throws by design; a library that does (bad_alloc, a format error)
