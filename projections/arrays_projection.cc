@@ -16,6 +16,13 @@ namespace {
 constexpr uint8_t kArrayLayout = 1;
 constexpr char kTaskTag = '\x01';
 constexpr char kEventTag = '\x02';
+constexpr char kRangesTag = '\x03';
+
+std::string ranges_key(std::string_view summary_key) {
+  std::string key(summary_key);
+  key.push_back(kRangesTag);
+  return key;
+}
 
 std::string task_key(const std::string& summary_key, uint32_t task) {
   std::string key = summary_key;
@@ -83,6 +90,7 @@ class ArrayFold {
     check_invariants(array_);
     array_.last_seq = event_.seq();
     writer_.put(summary_key_, encode_array_counts(array_));
+    writer_.put(ranges_key(summary_key_), encode_array_ranges(array_));
     std::string index_key = summary_key_;
     index_key.push_back(kEventTag);
     keys::put_be64(&index_key, event_.seq());
@@ -100,8 +108,11 @@ class ArrayFold {
       return Status();
     }
     auto decoded = decode_array_counts(**stored);
-    if (!decoded)
+    auto ranges = writer_.get(ranges_key(summary_key_));
+    if (!ranges.ok()) return ranges.status();
+    if (!decoded || !ranges->has_value() || !decode_array_ranges(**ranges, &*decoded)) {
       return Status::corruption("arrays: stored counts of " + parent_text + " do not decode");
+    }
     array_ = std::move(*decoded);
     return Status();
   }
@@ -224,8 +235,6 @@ std::string encode_array_counts(const ArrayCounts& a) {
   for (const std::string* s : {&a.cluster, &a.array, &a.name, &a.user, &a.script}) w.str(*s);
   w.i64(a.submit_at_us);
   w.u64(a.max_running);
-  write_runs(w, a.remainder);
-  write_runs(w, a.seen);
   w.u64(a.counts.size());
   for (uint64_t c : a.counts) w.u64(c);
   w.u64(a.total);
@@ -240,8 +249,6 @@ std::optional<ArrayCounts> decode_array_counts(std::string_view value) {
   for (std::string* s : {&a.cluster, &a.array, &a.name, &a.user, &a.script}) *s = r.str();
   a.submit_at_us = r.i64();
   a.max_running = static_cast<uint32_t>(r.u64());
-  a.remainder = read_runs(r);
-  a.seen = read_runs(r);
   const uint64_t states = r.u64();
   if (states != a.counts.size()) return std::nullopt;
   for (uint64_t& c : a.counts) c = r.u64();
@@ -251,14 +258,39 @@ std::optional<ArrayCounts> decode_array_counts(std::string_view value) {
   return a;
 }
 
+std::string encode_array_ranges(const ArrayCounts& a) {
+  ValueWriter w;
+  w.byte(kArrayLayout);
+  write_runs(w, a.remainder);
+  write_runs(w, a.seen);
+  return w.take();
+}
+
+bool decode_array_ranges(std::string_view value, ArrayCounts* a) {
+  ValueReader r(value);
+  if (r.byte() != kArrayLayout) return false;
+  a->remainder = read_runs(r);
+  a->seen = read_runs(r);
+  return r.ok() && r.at_end();
+}
+
 Result<std::optional<ArrayCounts>> read_array(const StateSource& state, std::string_view cluster,
-                                              std::string_view array) {
-  auto stored = state.get(job_state_key(cluster, array));
+                                              std::string_view array, ArrayRead what) {
+  const std::string key = job_state_key(cluster, array);
+  auto stored = state.get(key);
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return std::optional<ArrayCounts>();
   auto counts = decode_array_counts(**stored);
-  if (!counts)
+  if (!counts) {
     return Status::corruption("arrays: counts of " + std::string(array) + " do not decode");
+  }
+  if (what == ArrayRead::kCountsAndRanges) {
+    auto ranges = state.get(ranges_key(key));
+    if (!ranges.ok()) return ranges.status();
+    if (!ranges->has_value() || !decode_array_ranges(**ranges, &*counts)) {
+      return Status::corruption("arrays: task ranges of " + std::string(array) + " do not decode");
+    }
+  }
   return counts;
 }
 

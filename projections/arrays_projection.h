@@ -3,8 +3,10 @@
 // read at 10 tasks or 100 000, and one task's change costs a constant few reads and writes.
 //
 // Keys (under lp(cluster) lp(array), the array's parent key: "123", "123456[].server"):
-//   summary                 -> ArrayCounts
+//   summary                 -> ArrayCounts without its run sets (what a read of the counts
+//                              decodes: small, whatever the array's size or history)
 //   summary 0x01 be32(task) -> the task's state, effective time and seq
+//   summary 0x03            -> the remainder and seen run sets (read by the fold)
 //   summary 0x02 be64(seq)  -> empty: every event that touched the array (as-of replays)
 //
 // A pending remainder ("123_[5-20%4]", "123456[].server") counts each of its tasks as PENDING;
@@ -47,15 +49,21 @@ class ArraysProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "arrays";
   std::string_view name() const override { return kName; }
-  uint32_t version() const override { return 1; }
+  uint32_t version() const override { return 2; }  // 2: run sets stored apart from counts
   Status apply(const EventView& event, ProjectionWriter& writer) override;
 };
 
+// The summary value (counts and metadata) and the run-set value, each on its own.
 std::string encode_array_counts(const ArrayCounts& counts);
 std::optional<ArrayCounts> decode_array_counts(std::string_view value);
+std::string encode_array_ranges(const ArrayCounts& counts);
+bool decode_array_ranges(std::string_view value, ArrayCounts* counts);
 
+enum class ArrayRead : uint8_t { kCounts, kCountsAndRanges };
+// kCounts leaves `remainder` and `seen` empty (one small point read).
 Result<std::optional<ArrayCounts>> read_array(const StateSource& state, std::string_view cluster,
-                                              std::string_view array);
+                                              std::string_view array,
+                                              ArrayRead what = ArrayRead::kCountsAndRanges);
 // Tasks seen on their own, by task id.
 Status for_each_array_task(const StateSource& state, std::string_view cluster,
                            std::string_view array,

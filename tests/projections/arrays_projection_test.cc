@@ -122,7 +122,10 @@ TEST_CASE("array counts survive their encoding", "[projections][arrays]") {
   a.total = 7;
   auto decoded = decode_array_counts(encode_array_counts(a));
   REQUIRE(decoded);
+  CHECK(decoded->remainder.size() == 0);  // the run sets are stored apart
+  REQUIRE(decode_array_ranges(encode_array_ranges(a), &*decoded));
   CHECK(*decoded == a);
+  CHECK_FALSE(decode_array_ranges("x", &*decoded));
   CHECK_FALSE(decode_array_counts(""));
 }
 

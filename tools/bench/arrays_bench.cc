@@ -298,7 +298,7 @@ class JobtrailArray {
 
   Status read(StateCounts* counts) const {
     auto array = projections::read_array(projections::StoredState(*log_, "arrays"), kCluster,
-                                         std::to_string(kArrayId));
+                                         std::to_string(kArrayId), projections::ArrayRead::kCounts);
     if (!array.ok()) return array.status();
     if (!array->has_value()) return Status::not_found("array 900 has no counts");
     counts->clear();
