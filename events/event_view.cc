@@ -1,5 +1,6 @@
 #include "events/event_view.h"
 
+#include "events/assert.h"
 #include "events/limits.h"
 
 namespace jobtrail {
@@ -41,6 +42,13 @@ JobKey job_key_from(const fb::JobKey& key) {
   out.server = std::string(sv(key.server()));
   out.pbs_style = key.pbs_style();
   return out;
+}
+
+EventView EventView::from_trusted_bytes(std::string_view bytes, uint64_t seq) {
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  JT_ASSERT(bytes.size() > sizeof(flatbuffers::uoffset_t));
+  JT_ASSERT(flatbuffers::GetPrefixedSize(data) + sizeof(flatbuffers::uoffset_t) == bytes.size());
+  return EventView(bytes, fb::GetSizePrefixedEvent(data), seq);
 }
 
 std::string_view EventView::cluster() const {

@@ -9,9 +9,10 @@
 
 namespace jobtrail {
 
-TEST_CASE("a database whose creation was interrupted reads as empty and the next writer "
-          "completes it",
-          "[events][event_log][crash]") {
+TEST_CASE(
+    "a database whose creation was interrupted reads as empty and the next writer "
+    "completes it",
+    "[events][event_log][crash]") {
   testing::TempDir dir;
   const std::string path = dir.sub("db");
   {
