@@ -19,5 +19,11 @@ echo "== what the log holds"
 "${jt[@]}" stats
 echo "== lines that did not parse, and why"
 "${jt[@]}" quarantine --limit 5
-echo "== the log and its indexes agree"
+echo "== jobs now (first 5 of hpc2n), and one job's history with its sources"
+"${jt[@]}" jobs --cluster hpc2n --limit 5
+"${jt[@]}" audit 12 --cluster hpc2n
+echo "== the same job as of a past moment"
+"${jt[@]}" as-of 2002-08-01T06:09:50Z history 12 --cluster hpc2n
+echo "== the log and its indexes agree, and the projections equal a rebuild from the log"
 "${jt[@]}" verify-log
+"${jt[@]}" verify
