@@ -75,22 +75,25 @@ void move_task(ArrayCounts& a, std::optional<fb::JobState> from, fb::JobState to
   ++a.counts[static_cast<size_t>(to)];
 }
 
+// Folds one event into the decoded arrays and tasks of the current batch; they are written
+// back by ArraysProjection::flush. Only the event-index entry is written per event.
 class ArrayFold {
  public:
-  ArrayFold(const EventView& event, ProjectionWriter& writer) : event_(event), writer_(writer) {}
+  ArrayFold(const EventView& event, ProjectionWriter& writer, ArraysProjection::Dirty& dirty)
+      : event_(event), writer_(writer), dirty_(dirty) {}
 
   Status run() {
     const JobKey key = job_key_from(*event_.header().job());
     const JobKey parent = key.array_parent();
     summary_key_ = job_state_key(event_.cluster(), parent.format());
-    JT_RETURN_IF_ERROR(load(parent.format()));
+    auto loaded = load(parent.format());
+    if (!loaded.ok()) return loaded.status();
+    array_ = *loaded;
     fold_metadata();
     if (key.kind == JobKey::Kind::kArrayRemainder) JT_RETURN_IF_ERROR(fold_remainder(key));
     if (key.kind == JobKey::Kind::kArrayTask) JT_RETURN_IF_ERROR(fold_task(key.index));
-    check_invariants(array_);
-    array_.last_seq = event_.seq();
-    writer_.put(summary_key_, encode_array_counts(array_));
-    writer_.put(ranges_key(summary_key_), encode_array_ranges(array_));
+    check_invariants(*array_);
+    array_->last_seq = event_.seq();
     std::string index_key = summary_key_;
     index_key.push_back(kEventTag);
     keys::put_be64(&index_key, event_.seq());
@@ -99,43 +102,47 @@ class ArrayFold {
   }
 
  private:
-  Status load(const std::string& parent_text) {
+  // The array's decoded counts: this batch's copy, or the stored one, or a new one.
+  Result<ArrayCounts*> load(const std::string& parent_text) {
+    if (auto it = dirty_.arrays.find(summary_key_); it != dirty_.arrays.end()) return &it->second;
+    ArrayCounts array;
     auto stored = writer_.get(summary_key_);
     if (!stored.ok()) return stored.status();
     if (!stored->has_value()) {
-      array_.cluster = std::string(event_.cluster());
-      array_.array = parent_text;
-      return Status();
+      array.cluster = std::string(event_.cluster());
+      array.array = parent_text;
+    } else {
+      auto decoded = decode_array_counts(**stored);
+      auto ranges = writer_.get(ranges_key(summary_key_));
+      if (!ranges.ok()) return ranges.status();
+      if (!decoded || !ranges->has_value() || !decode_array_ranges(**ranges, &*decoded)) {
+        return Status::corruption("arrays: stored counts of " + parent_text + " do not decode");
+      }
+      array = std::move(*decoded);
     }
-    auto decoded = decode_array_counts(**stored);
-    auto ranges = writer_.get(ranges_key(summary_key_));
-    if (!ranges.ok()) return ranges.status();
-    if (!decoded || !ranges->has_value() || !decode_array_ranges(**ranges, &*decoded)) {
-      return Status::corruption("arrays: stored counts of " + parent_text + " do not decode");
-    }
-    array_ = std::move(*decoded);
-    return Status();
+    return &dirty_.arrays.emplace(summary_key_, std::move(array)).first->second;
   }
 
   void fold_metadata() {
+    ArrayCounts& a = *array_;
     if (const auto* b = event_.as<fb::JobSubmitted>()) {
-      if (array_.name.empty()) array_.name = std::string(sv(b->name()));
-      if (array_.user.empty()) array_.user = std::string(sv(b->user()));
-      if (b->submit_at_us() != 0 &&
-          (array_.submit_at_us == 0 || b->submit_at_us() < array_.submit_at_us)) {
-        array_.submit_at_us = b->submit_at_us();
+      if (a.name.empty()) a.name = std::string(sv(b->name()));
+      if (a.user.empty()) a.user = std::string(sv(b->user()));
+      if (b->submit_at_us() != 0 && (a.submit_at_us == 0 || b->submit_at_us() < a.submit_at_us)) {
+        a.submit_at_us = b->submit_at_us();
       }
     }
     if (const auto* b = event_.as<fb::ArrayDeclared>()) {
-      if (b->name() != nullptr) array_.name = std::string(sv(b->name()));
-      if (b->user() != nullptr) array_.user = std::string(sv(b->user()));
-      if (b->script() != nullptr) array_.script = std::string(sv(b->script()));
-      if (b->submit_at_us() != 0) array_.submit_at_us = b->submit_at_us();
-      if (b->max_running() != 0) array_.max_running = b->max_running();
+      if (b->name() != nullptr) a.name = std::string(sv(b->name()));
+      if (b->user() != nullptr) a.user = std::string(sv(b->user()));
+      if (b->script() != nullptr) a.script = std::string(sv(b->script()));
+      if (b->submit_at_us() != 0) a.submit_at_us = b->submit_at_us();
+      if (b->max_running() != 0) a.max_running = b->max_running();
       if (b->tasks() != nullptr) {
         std::vector<TaskRange> ranges;
-        for (const fb::TaskRange* r : *b->tasks())
+        for (const fb::TaskRange* r : *b->tasks()) {
           ranges.push_back({r->first(), r->last(), r->step()});
+        }
         add_to_remainder(ranges);
       }
     }
@@ -149,13 +156,13 @@ class ArrayFold {
   }
 
   void add_to_remainder(const std::vector<TaskRange>& ranges) {
-    const uint64_t added = array_.remainder.add_missing(ranges, array_.seen);
-    array_.counts[static_cast<size_t>(fb::JobState::PENDING)] += added;
-    array_.total += added;
+    const uint64_t added = array_->remainder.add_missing(ranges, array_->seen);
+    array_->counts[static_cast<size_t>(fb::JobState::PENDING)] += added;
+    array_->total += added;
   }
 
   Status fold_remainder(const JobKey& key) {
-    if (key.max_running != 0) array_.max_running = key.max_running;
+    if (key.max_running != 0) array_->max_running = key.max_running;
     add_to_remainder(key.ranges);
     const auto state = new_state();
     if (!state || *state == fb::JobState::PENDING) return Status();
@@ -164,8 +171,8 @@ class ArrayFold {
     std::vector<uint32_t> tasks;
     for (const TaskRange& r : key.ranges) {
       for (uint64_t id = r.first; id <= r.last; id += r.step) {
-        if (array_.remainder.contains(static_cast<uint32_t>(id)))
-          tasks.push_back(static_cast<uint32_t>(id));
+        const auto task = static_cast<uint32_t>(id);
+        if (array_->remainder.contains(task)) tasks.push_back(task);
       }
     }
     for (uint32_t task : tasks) JT_RETURN_IF_ERROR(set_task_state(task, *state));
@@ -178,31 +185,51 @@ class ArrayFold {
     return set_task_state(task, *state);
   }
 
-  Status set_task_state(uint32_t task, fb::JobState state) {
-    const std::string key = task_key(summary_key_, task);
+  // The task's entry: this batch's copy or the stored one; nullopt for a task never seen.
+  Result<std::optional<ArrayTask>*> load_task(const std::string& key, uint32_t task) {
+    if (auto it = dirty_.tasks.find(key); it != dirty_.tasks.end()) {
+      found_task_ = it->second;
+      return &found_task_;
+    }
     auto stored = writer_.get(key);
     if (!stored.ok()) return stored.status();
-    std::optional<fb::JobState> from;
+    found_task_.reset();
     if (stored->has_value()) {
       ValueReader r(**stored);
-      const auto previous = static_cast<fb::JobState>(r.byte());
-      const int64_t previous_at = r.i64();
+      ArrayTask t;
+      t.task = task;
+      t.state = static_cast<fb::JobState>(r.byte());
+      t.effective_at_us = r.i64();
+      t.seq = r.u64();
       if (!r.ok()) return Status::corruption("arrays: task entry does not decode");
-      if (event_.effective_at_us() < previous_at) return Status();  // a late fact: history only
-      from = previous;
-    } else if (array_.remainder.erase(task)) {
+      found_task_ = t;
+    }
+    return &found_task_;
+  }
+
+  Status set_task_state(uint32_t task, fb::JobState state) {
+    const std::string key = task_key(summary_key_, task);
+    auto previous = load_task(key, task);
+    if (!previous.ok()) return previous.status();
+    std::optional<fb::JobState> from;
+    if (const std::optional<ArrayTask>& p = **previous; p.has_value()) {
+      if (event_.effective_at_us() < p->effective_at_us) return Status();  // late: history only
+      from = p->state;
+    } else if (array_->remainder.erase(task)) {
       from = fb::JobState::PENDING;  // it was counted in the remainder
     }
-    array_.seen.insert(task);
-    move_task(array_, from, state);
-    writer_.put(key, encode_task(state, event_.effective_at_us(), event_.seq()));
+    array_->seen.insert(task);
+    move_task(*array_, from, state);
+    dirty_.tasks[key] = ArrayTask{task, state, event_.effective_at_us(), event_.seq()};
     return Status();
   }
 
   const EventView& event_;
   ProjectionWriter& writer_;
+  ArraysProjection::Dirty& dirty_;
   std::string summary_key_;
-  ArrayCounts array_;
+  ArrayCounts* array_ = nullptr;
+  std::optional<ArrayTask> found_task_;
 };
 
 }  // namespace
@@ -218,7 +245,7 @@ Status ArraysProjection::apply(const EventView& event, ProjectionWriter& writer)
     case fb::Body::JobStateChanged:
     case fb::Body::ArrayDeclared:
     case fb::Body::JobFieldsUpdated:
-      return ArrayFold(event, writer).run();
+      return ArrayFold(event, writer, dirty_).run();
     case fb::Body::NONE:
     case fb::Body::ClusterRegistered:
     case fb::Body::AccountingRecorded:
@@ -226,6 +253,19 @@ Status ArraysProjection::apply(const EventView& event, ProjectionWriter& writer)
     case fb::Body::SourceStatus:
       return Status();
   }
+  return Status();
+}
+
+Status ArraysProjection::flush(ProjectionWriter& writer) {
+  for (const auto& [key, array] : dirty_.arrays) {
+    writer.put(key, encode_array_counts(array));
+    writer.put(ranges_key(key), encode_array_ranges(array));
+  }
+  for (const auto& [key, task] : dirty_.tasks) {
+    writer.put(key, encode_task(task.state, task.effective_at_us, task.seq));
+  }
+  dirty_.arrays.clear();
+  dirty_.tasks.clear();
   return Status();
 }
 

@@ -16,6 +16,7 @@
 
 #include <array>
 #include <functional>
+#include <unordered_map>
 
 #include "events/job_state.h"
 #include "projections/projection.h"
@@ -51,6 +52,16 @@ class ArraysProjection final : public Projection {
   std::string_view name() const override { return kName; }
   uint32_t version() const override { return 2; }  // 2: run sets stored apart from counts
   Status apply(const EventView& event, ProjectionWriter& writer) override;
+  Status flush(ProjectionWriter& writer) override;
+
+  // Arrays and tasks touched since the last flush, decoded, by state key.
+  struct Dirty {
+    std::unordered_map<std::string, ArrayCounts> arrays;
+    std::unordered_map<std::string, ArrayTask> tasks;
+  };
+
+ private:
+  Dirty dirty_;
 };
 
 // The summary value (counts and metadata) and the run-set value, each on its own.
