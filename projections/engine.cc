@@ -33,29 +33,35 @@ bool decode_checkpoint(std::string_view value, uint64_t* last_seq, uint32_t* ver
 
 // Keys written to a store since it was empty: a Bloom filter with no false negatives, so a
 // "not written" answer lets a rebuild skip the RocksDB read of a job it has not seen yet (a
-// third of all events in a rebuild are first sightings, and each read would miss).
+// third of all events in a rebuild are first sightings, and each read would miss). Blocked:
+// all probes of a key fall in one 64-byte line, so a lookup costs one cache miss at most.
 class WrittenKeys {
  public:
   explicit WrittenKeys(uint64_t keys_expected)
-      : bits_(std::max<uint64_t>(keys_expected * kBitsPerKey / 64 + 1, 1024)) {}
+      : blocks_(std::max<uint64_t>(keys_expected * kBitsPerKey / 512 + 1, 64)) {}
   void add(std::string_view key) {
     const uint64_t h = std::hash<std::string_view>{}(key);
-    for (uint64_t i = 0; i < kProbes; ++i) set(h + i * ((h >> 32) | 1));
+    Block& block = blocks_[h % blocks_.size()];
+    for (uint64_t i = 0, bits = h >> 20; i < kProbes; ++i, bits >>= 9) {
+      block.words[(bits >> 6) & 7] |= uint64_t{1} << (bits & 63);
+    }
   }
   bool may_contain(std::string_view key) const {
     const uint64_t h = std::hash<std::string_view>{}(key);
-    for (uint64_t i = 0; i < kProbes; ++i) {
-      if (!test(h + i * ((h >> 32) | 1))) return false;
+    const Block& block = blocks_[h % blocks_.size()];
+    for (uint64_t i = 0, bits = h >> 20; i < kProbes; ++i, bits >>= 9) {
+      if (((block.words[(bits >> 6) & 7] >> (bits & 63)) & 1) == 0) return false;
     }
     return true;
   }
 
  private:
   static constexpr uint64_t kBitsPerKey = 10;
-  static constexpr uint64_t kProbes = 4;
-  void set(uint64_t h) { bits_[(h / 64) % bits_.size()] |= uint64_t{1} << (h % 64); }
-  bool test(uint64_t h) const { return (bits_[(h / 64) % bits_.size()] >> (h % 64)) & 1; }
-  std::vector<uint64_t> bits_;
+  static constexpr uint64_t kProbes = 4;  // 4 x 9 bits of the hash above bit 20
+  struct alignas(64) Block {
+    uint64_t words[8] = {};
+  };
+  std::vector<Block> blocks_;
 };
 
 // One projection's window on its state: overlay first, then the stored state.
