@@ -94,10 +94,7 @@ class ArrayFold {
     if (key.kind == JobKey::Kind::kArrayTask) JT_RETURN_IF_ERROR(fold_task(key.index));
     check_invariants(*array_);
     array_->last_seq = event_.seq();
-    std::string index_key = summary_key_;
-    index_key.push_back(kEventTag);
-    keys::put_be64(&index_key, event_.seq());
-    writer_.put(index_key, "");
+    dirty_.event_seqs[summary_key_].push_back(event_.seq());
     return Status();
   }
 
@@ -264,6 +261,20 @@ Status ArraysProjection::flush(ProjectionWriter& writer) {
   for (const auto& [key, task] : dirty_.tasks) {
     writer.put(key, encode_task(task.state, task.effective_at_us, task.seq));
   }
+  for (const auto& [key, seqs] : dirty_.event_seqs) {
+    std::string chunk_key = key;
+    chunk_key.push_back(kEventTag);
+    keys::put_be64(&chunk_key, seqs.front());
+    ValueWriter w;
+    uint64_t previous = 0;
+    for (uint64_t seq : seqs) {
+      JT_ASSERT(seq > previous);
+      w.u64(seq - previous);
+      previous = seq;
+    }
+    writer.put(chunk_key, w.take());
+  }
+  dirty_.event_seqs.clear();
   dirty_.arrays.clear();
   dirty_.tasks.clear();
   return Status();
@@ -362,10 +373,19 @@ Result<std::vector<uint64_t>> array_event_seqs(const StateSource& state, std::st
   std::string prefix = job_state_key(cluster, array);
   prefix.push_back(kEventTag);
   std::vector<uint64_t> seqs;
-  JT_RETURN_IF_ERROR(state.scan(prefix, [&](std::string_view key, std::string_view) {
-    if (key.size() == prefix.size() + 8) seqs.push_back(keys::get_be64(key.data() + prefix.size()));
-    return true;
+  Status error;
+  JT_RETURN_IF_ERROR(state.scan(prefix, [&](std::string_view key, std::string_view value) {
+    if (key.size() != prefix.size() + 8) return true;
+    ValueReader r(value);
+    uint64_t seq = 0;
+    while (!r.at_end() && r.ok()) {
+      seq += r.u64();
+      seqs.push_back(seq);
+    }
+    if (!r.ok()) error = Status::corruption("arrays: an event-index chunk does not decode");
+    return r.ok();
   }));
+  if (!error.ok()) return error;
   return seqs;
 }
 

@@ -7,7 +7,8 @@
 //                              decodes: small, whatever the array's size or history)
 //   summary 0x01 be32(task) -> the task's state, effective time and seq
 //   summary 0x03            -> the remainder and seen run sets (read by the fold)
-//   summary 0x02 be64(seq)  -> empty: every event that touched the array (as-of replays)
+//   summary 0x02 be64(seq)  -> the seqs of the events that touched the array in one commit
+//                              batch, from `seq` on, as varint deltas (as-of replays)
 //
 // A pending remainder ("123_[5-20%4]", "123456[].server") counts each of its tasks as PENDING;
 // when a task shows up on its own it moves out of the remainder. Invariant (asserted after
@@ -50,7 +51,8 @@ class ArraysProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "arrays";
   std::string_view name() const override { return kName; }
-  uint32_t version() const override { return 2; }  // 2: run sets stored apart from counts
+  // 2: run sets stored apart from counts; 3: event index in one chunk per array and batch
+  uint32_t version() const override { return 3; }
   Status apply(const EventView& event, ProjectionWriter& writer) override;
   Status flush(ProjectionWriter& writer) override;
 
@@ -58,6 +60,7 @@ class ArraysProjection final : public Projection {
   struct Dirty {
     std::unordered_map<std::string, ArrayCounts> arrays;
     std::unordered_map<std::string, ArrayTask> tasks;
+    std::unordered_map<std::string, std::vector<uint64_t>> event_seqs;  // by summary key
   };
 
  private:

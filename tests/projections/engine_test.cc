@@ -3,6 +3,8 @@
 
 #include "events/keys.h"
 #include "fold_fixture.h"
+#include "projections/arrays_projection.h"
+#include "projections/job_view.h"
 
 namespace jobtrail::projections {
 
@@ -114,11 +116,14 @@ TEST_CASE("the commit batch size changes nothing in the folded state", "[project
   }
   small.fold(1);
   large.fold(10000);
+  // Byte for byte, except the arrays' event index, which is chunked per commit batch: that
+  // is compared as the list of seqs it holds.
+  const std::string index_prefix = job_state_key("c", "8") + "\x02";
   for (const char* store : {"jobs", "arrays"}) {
     std::map<std::string, std::string> a, b;
-    auto collect = [](std::map<std::string, std::string>& into) {
-      return [&into](std::string_view k, std::string_view v) {
-        into.emplace(std::string(k), std::string(v));
+    auto collect = [&](std::map<std::string, std::string>& into) {
+      return [&into, &index_prefix](std::string_view k, std::string_view v) {
+        if (!k.starts_with(index_prefix)) into.emplace(std::string(k), std::string(v));
         return true;
       };
     };
@@ -126,6 +131,12 @@ TEST_CASE("the commit batch size changes nothing in the folded state", "[project
     REQUIRE(large.log().scan_state(store, "", collect(b)).ok());
     CHECK(a == b);
   }
+  auto small_seqs = array_event_seqs(small.state("arrays"), "c", "8");
+  auto large_seqs = array_event_seqs(large.state("arrays"), "c", "8");
+  REQUIRE(small_seqs.ok());
+  REQUIRE(large_seqs.ok());
+  CHECK(*small_seqs == *large_seqs);
+  CHECK(small_seqs->size() == 10);
 }
 
 TEST_CASE("the in-memory engine folds to the same state as the stored one",
