@@ -738,6 +738,11 @@ Status EventLog::write_state(const StateBatch& batch, bool sync) {
   if (batch.count() == 0) return Status();
   rocksdb::WriteOptions options;
   options.sync = sync;
+  // Projection state skips the WAL unless asked to sync: each store holds its own checkpoint,
+  // written in the same batch as its state and so in the same memtable, and a memtable is
+  // flushed whole. After a crash every store is at some batch boundary with the checkpoint
+  // that says which, and the engine refolds from there. The log itself never skips the WAL.
+  options.disableWAL = !sync;
   return from_rocksdb(impl_->db_->Write(options, &batch.rep_->batch), "write projection state");
 }
 
