@@ -64,13 +64,21 @@ class WrittenKeys {
   std::vector<Block> blocks_;
 };
 
+// A batch's writes by key; looked up by string_view without building a std::string.
+struct KeyHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+};
+using Overlay =
+    std::unordered_map<std::string, std::optional<std::string>, KeyHash, std::equal_to<>>;
+
 // One projection's window on its state: overlay first, then the stored state.
 class ProjectionEngine::Writer final : public ProjectionWriter {
  public:
   Writer(EventLog* log, std::string store) : log_(log), store_(std::move(store)) {}
 
   Result<std::optional<std::string>> get(std::string_view key) override {
-    if (auto it = overlay_.find(std::string(key)); it != overlay_.end()) return it->second;
+    if (auto it = overlay_.find(key); it != overlay_.end()) return it->second;
     if (log_ == nullptr) return std::optional<std::string>();
     if (written_ && !written_->may_contain(key)) return std::optional<std::string>();
     return log_->read_state(store_, key);
@@ -78,7 +86,11 @@ class ProjectionEngine::Writer final : public ProjectionWriter {
   void put(std::string_view key, std::string_view value) override {
     JT_ASSERT(!key.empty() && key.front() != '\0');
     if (written_) written_->add(key);
-    overlay_[std::string(key)] = std::string(value);
+    if (auto it = overlay_.find(key); it != overlay_.end()) {
+      it->second.emplace(value);
+    } else {
+      overlay_.emplace(std::string(key), std::string(value));
+    }
   }
   // The store is empty now (never applied, or just reset): track what gets written.
   void track_from_empty(uint64_t keys_expected) { written_.emplace(keys_expected); }
@@ -98,15 +110,13 @@ class ProjectionEngine::Writer final : public ProjectionWriter {
     notes_in_event_ = 0;
   }
   const std::string& store() const { return store_; }
-  std::unordered_map<std::string, std::optional<std::string>>& overlay() { return overlay_; }
-  const std::unordered_map<std::string, std::optional<std::string>>& overlay() const {
-    return overlay_;
-  }
+  Overlay& overlay() { return overlay_; }
+  const Overlay& overlay() const { return overlay_; }
 
  private:
   EventLog* log_;
   std::string store_;
-  std::unordered_map<std::string, std::optional<std::string>> overlay_;
+  Overlay overlay_;
   uint64_t seq_ = 0;
   uint32_t notes_in_event_ = 0;
   std::optional<WrittenKeys> written_;
