@@ -462,6 +462,32 @@ Result<StoredEvent> EventLog::read(uint64_t seq) const {
   return event;
 }
 
+Result<std::vector<StoredEvent>> EventLog::read_many(std::span<const uint64_t> seqs) const {
+  if (seqs.size() > limits::batch_events_max) {
+    return Status::limit_exceeded("read_many of " + std::to_string(seqs.size()) + " events");
+  }
+  std::vector<std::string> key_bytes;
+  key_bytes.reserve(seqs.size());
+  for (uint64_t seq : seqs) key_bytes.push_back(keys::log_key(seq));
+  std::vector<rocksdb::Slice> slices(key_bytes.begin(), key_bytes.end());
+  std::vector<rocksdb::PinnableSlice> values(seqs.size());
+  std::vector<rocksdb::Status> statuses(seqs.size());
+  if (!seqs.empty()) {
+    impl_->db_->MultiGet(rocksdb::ReadOptions(), impl_->cf(kLog), seqs.size(), slices.data(),
+                         values.data(), statuses.data());
+  }
+  std::vector<StoredEvent> events(seqs.size());
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    if (statuses[i].IsNotFound())
+      return Status::not_found("no event at seq " + std::to_string(seqs[i]));
+    JT_RETURN_IF_ERROR(from_rocksdb(statuses[i], "read seq " + std::to_string(seqs[i])));
+    events[i].seq = seqs[i];
+    events[i].bytes.assign(values[i].data(), values[i].size());
+    JT_RETURN_IF_ERROR(events[i].view().status());
+  }
+  return events;
+}
+
 namespace {
 
 class RocksLogCursor final : public LogCursor {

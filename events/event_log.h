@@ -104,6 +104,9 @@ class EventLog {
   uint64_t head() const;  // the last seq, 0 for an empty log
 
   Result<StoredEvent> read(uint64_t seq) const;
+  // Several events at once (one batched RocksDB MultiGet), in the order of `seqs`; every one
+  // must exist and verify. At most limits::batch_events_max per call.
+  Result<std::vector<StoredEvent>> read_many(std::span<const uint64_t> seqs) const;
   // Events with seq >= from, in seq order. The cursor must not outlive the log.
   std::unique_ptr<LogCursor> scan(uint64_t from) const;
   // The seqs of one job's events, ascending, from the streams CF (a prefix scan, no log scan).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "events/limits.h"
 #include "projections/engine.h"
 #include "projections/jobs_projection.h"
 
@@ -30,12 +31,15 @@ Result<std::optional<projections::ArrayCounts>> array_as_of(const EventLog& log,
   std::vector<std::unique_ptr<projections::Projection>> only_arrays;
   only_arrays.push_back(std::make_unique<projections::ArraysProjection>());
   auto engine = projections::ProjectionEngine::in_memory(std::move(only_arrays), {});
-  for (uint64_t seq : *seqs) {
-    auto stored = log.read(seq);
-    if (!stored.ok()) return stored.status();
-    auto view = stored->view();
-    if (!view.ok()) return view.status();
-    if (as_of.includes(*view)) engine->apply(*view);
+  for (size_t first = 0; first < seqs->size(); first += limits::batch_events_max) {
+    const size_t count = std::min(limits::batch_events_max, seqs->size() - first);
+    auto events = log.read_many(std::span<const uint64_t>(seqs->data() + first, count));
+    if (!events.ok()) return events.status();
+    for (const StoredEvent& stored : *events) {
+      auto view = stored.view();
+      if (!view.ok()) return view.status();
+      if (as_of.includes(*view)) engine->apply(*view);
+    }
   }
   projections::MemoryState state(engine->memory_state(projections::ArraysProjection::kName));
   return projections::read_array(state, cluster, array);
