@@ -84,6 +84,20 @@ QueryLog open_for_query(const GlobalOptions& global) {
     spdlog::error("no jobtrail database at {} (an ingest creates it)", global.db_dir);
     return query;
   }
+  // Read-only first: when the projections are current (the usual case), a query never takes
+  // the writer lock, so it never makes an ingest that starts meanwhile fail.
+  EventLogOptions reader;
+  reader.mode = EventLogOptions::Mode::kReader;
+  auto read_only = EventLog::open(global.db_dir, reader);
+  if (read_only.ok()) {
+    query.applied_seq = stored_applied_seq(**read_only);
+    if (query.applied_seq == (*read_only)->head()) {
+      query.log = std::move(read_only).value();
+      return query;
+    }
+    read_only->reset();
+  }
+  // Behind (a crash, a new projection version): catch up as the writer if nobody else is.
   auto writer = EventLog::open(global.db_dir, EventLogOptions{});
   if (writer.ok()) {
     Status s = catch_up_projections(**writer, &query.applied_seq);

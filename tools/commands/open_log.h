@@ -1,11 +1,12 @@
 // How commands open the database.
 //
 // Read commands that answer from projections (jobs, array, history, ...) call
-// open_for_query(): when no other process holds the writer lock, it opens as the writer and
-// lets the projection engine catch up with the log first (a crash or an older jobtrail may
-// have left projections behind, or at another version), so answers reflect the whole log.
-// When a writer is busy (an import, serve), it opens read-only and answers from the
-// projections as they were last committed, saying so on stderr if they lag the log.
+// open_for_query(): it opens read-only, and when the projections are current, answers from
+// there without taking the writer lock. When they lag the log (a crash, an older jobtrail, a
+// new projection version) and no other process holds the writer lock, it opens as the writer
+// and lets the engine catch up first, so answers reflect the whole log. When a writer is busy
+// (an import, serve), it answers from the projections as last committed and says on stderr
+// how far they lag.
 #pragma once
 
 #include <memory>
