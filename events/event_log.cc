@@ -841,7 +841,8 @@ Result<LogStorageStats> EventLog::storage_stats() const {
     uint64_t sst = 0, mem = 0;
     impl_->db_->GetIntProperty(impl_->handles_[i], "rocksdb.live-sst-files-size", &sst);
     impl_->db_->GetIntProperty(impl_->handles_[i], "rocksdb.cur-size-all-mem-tables", &mem);
-    stats.sst_bytes += sst;
+    // handles_ holds the log's own CFs first (CfIndex order), then projection stores.
+    (i <= kMeta ? stats.sst_bytes : stats.projection_sst_bytes) += sst;
     stats.memtable_bytes += mem;
     if (i == kLog) stats.log_cf_sst_bytes = sst;
   }

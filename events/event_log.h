@@ -78,8 +78,9 @@ struct AppendResult {
 };
 
 struct LogStorageStats {
-  uint64_t sst_bytes = 0;         // live SST files, all column families
-  uint64_t log_cf_sst_bytes = 0;  // the log CF alone
+  uint64_t sst_bytes = 0;             // live SST files of the log's own CFs (log and indexes)
+  uint64_t log_cf_sst_bytes = 0;      // the log CF alone
+  uint64_t projection_sst_bytes = 0;  // live SST files of the projection stores
   uint64_t wal_bytes = 0;
   uint64_t memtable_bytes = 0;
 };

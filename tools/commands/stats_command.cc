@@ -43,6 +43,7 @@ int run_stats(const GlobalOptions& global, const StatsOptions& options) {
                      {"quarantined", *quarantined},
                      {"disk_bytes", disk_bytes},
                      {"sst_bytes", storage->sst_bytes},
+                     {"projection_sst_bytes", storage->projection_sst_bytes},
                      {"wal_bytes", storage->wal_bytes},
                      {"bytes_per_event", bytes_per_event}};
     std::cout << j.dump(2) << "\n";
