@@ -8,6 +8,9 @@
 #include <CLI/CLI.hpp>
 #include <climits>
 #include <filesystem>
+#include <functional>
+#include <utility>
+#include <vector>
 
 #include "events/limits.h"
 #include "tools/bench/arrays_bench.h"
@@ -35,30 +38,50 @@ void add_durability_options(CLI::App* cmd, IngestSwfOptions* o) {
       ->check(CLI::Range(1ul, jobtrail::limits::batch_events_max - 3));
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  auto logger = spdlog::stderr_color_mt("jobtrail");
-  logger->set_pattern("%^%l%$: %v");
-  spdlog::set_default_logger(logger);
-
+// Every option struct and, for each leaf subcommand, the call it makes once parsed.
+struct CommandLine {
   CLI::App app{"jobtrail: an event-sourced ledger of HPC batch jobs"};
-  app.require_subcommand(1);
   GlobalOptions global;
-  app.add_option("--db", global.db_dir, "database folder")->capture_default_str();
   bool verbose = false;
-  app.add_flag("-v,--verbose", verbose, "debug logging");
+  std::string self;
+  IngestSwfOptions swf;
+  LogOptions log;
+  StatsOptions stats;
+  QuarantineOptions quarantine;
+  VerifyLogOptions verify;
+  JobsOptions jobs;
+  ArrayOptions array;
+  HistoryOptions history;
+  RebuildOptions rebuild;
+  VerifyOptions verify_projections;
+  AsOfOptions as_of;
+  AuditOptions audit;
+  BenchAppendOptions bench_append;
+  BenchReplayOptions bench_rebuild, bench_history;
+  BenchArraysOptions bench_arrays;
+  std::vector<std::pair<CLI::App*, std::function<int()>>> routes;
 
+  void route(CLI::App* cmd, std::function<int()> call) {
+    routes.emplace_back(cmd, std::move(call));
+  }
+};
+
+// ingest, log, stats, quarantine, verify-log: the log itself.
+void add_log_commands(CommandLine& c) {
+  CLI::App& app = c.app;
+  auto& swf = c.swf;
+  auto& log = c.log;
+  auto& stats = c.stats;
+  auto& quarantine = c.quarantine;
+  auto& verify = c.verify;
   auto* ingest = app.add_subcommand("ingest", "import scheduler output into the log");
   ingest->require_subcommand(1);
-  IngestSwfOptions swf;
   auto* ingest_swf = ingest->add_subcommand("swf", "a Standard Workload Format trace (.swf[.gz])");
   ingest_swf->add_option("FILE", swf.file, "trace file")->required();
   ingest_swf->add_option("--cluster", swf.cluster, "cluster name")->capture_default_str();
   ingest_swf->add_flag("--json", swf.json, "print the import summary as JSON");
   add_durability_options(ingest_swf, &swf);
 
-  LogOptions log;
   auto* log_cmd = app.add_subcommand("log", "print events from the log");
   log_cmd->add_option("--job", log.job, "only this job's events, e.g. 4, 5_3, 942337.server");
   log_cmd->add_option("--cluster", log.cluster, "the job's cluster, when --job is ambiguous");
@@ -66,20 +89,29 @@ int main(int argc, char** argv) {
   log_cmd->add_option("--limit", log.limit, "most events to print")->capture_default_str();
   log_cmd->add_flag("--json", log.json, "a JSON array of decoded events");
 
-  StatsOptions stats;
   auto* stats_cmd = app.add_subcommand("stats", "head seq, events by type, bytes per event");
   stats_cmd->add_flag("--json", stats.json, "one JSON object");
 
-  QuarantineOptions quarantine;
   auto* quarantine_cmd = app.add_subcommand("quarantine", "lines that did not parse, and why");
   quarantine_cmd->add_option("--limit", quarantine.limit, "most records")->capture_default_str();
   quarantine_cmd->add_flag("--json", quarantine.json, "a JSON array");
 
-  VerifyLogOptions verify;
   auto* verify_cmd = app.add_subcommand("verify-log", "check the log and its indexes agree");
   verify_cmd->add_flag("--json", verify.json, "one JSON object");
 
-  JobsOptions jobs;
+  c.route(ingest_swf, [&c] { return run_ingest_swf(c.global, c.swf); });
+  c.route(log_cmd, [&c] { return run_log(c.global, c.log); });
+  c.route(stats_cmd, [&c] { return run_stats(c.global, c.stats); });
+  c.route(quarantine_cmd, [&c] { return run_quarantine(c.global, c.quarantine); });
+  c.route(verify_cmd, [&c] { return run_verify_log(c.global, c.verify); });
+}
+
+// jobs, array, history: answers from the projections.
+void add_query_commands(CommandLine& c) {
+  CLI::App& app = c.app;
+  auto& jobs = c.jobs;
+  auto& array = c.array;
+  auto& history = c.history;
   auto* jobs_cmd = app.add_subcommand("jobs", "the current view of every job");
   jobs_cmd->add_option("--state", jobs.state, "only jobs in this state (PENDING, RUNNING, ...)");
   jobs_cmd->add_option("--user", jobs.user, "only this user's jobs");
@@ -88,32 +120,39 @@ int main(int argc, char** argv) {
   jobs_cmd->add_option("--limit", jobs.limit, "at most N jobs (0: all)");
   jobs_cmd->add_flag("--json", jobs.json, "a JSON array");
 
-  ArrayOptions array;
   auto* array_cmd = app.add_subcommand("array", "an array's per-state task counts");
   array_cmd->add_option("ID", array.array, "the array id as the scheduler writes it")->required();
   array_cmd->add_option("--cluster", array.cluster, "the array's cluster, when ambiguous");
   array_cmd->add_flag("--tasks", array.tasks, "list the tasks seen on their own");
   array_cmd->add_flag("--json", array.json, "one JSON object");
 
-  HistoryOptions history;
   auto* history_cmd = app.add_subcommand("history", "every state fact of one job, by time");
   history_cmd->add_option("JOB", history.job, "the job as the scheduler writes it")->required();
   history_cmd->add_option("--cluster", history.cluster, "the job's cluster, when ambiguous");
   history_cmd->add_flag("--json", history.json, "a JSON array of transitions");
 
-  RebuildOptions rebuild;
+  c.route(jobs_cmd, [&c] { return run_jobs(c.global, c.jobs); });
+  c.route(array_cmd, [&c] { return run_array(c.global, c.array); });
+  c.route(history_cmd, [&c] { return run_history(c.global, c.history); });
+}
+
+// rebuild, verify, as-of, audit: the replay side.
+void add_replay_commands(CommandLine& c) {
+  CLI::App& app = c.app;
+  auto& rebuild = c.rebuild;
+  auto& verify_projections = c.verify_projections;
+  auto& as_of = c.as_of;
+  auto& audit = c.audit;
   auto* rebuild_cmd = app.add_subcommand("rebuild", "rebuild projections from the log");
   rebuild_cmd->add_option("NAME", rebuild.names, "jobs, arrays, history (default: all)");
   rebuild_cmd->add_option("--batch-events", rebuild.batch_events, "events per commit")
       ->check(CLI::Range(1u, 16384u));
   rebuild_cmd->add_flag("--json", rebuild.json, "one JSON object");
 
-  VerifyOptions verify_projections;
   auto* verify_projections_cmd = app.add_subcommand(
       "verify", "rebuild every projection in memory and compare with the stored state");
   verify_projections_cmd->add_flag("--json", verify_projections.json, "one JSON object");
 
-  AsOfOptions as_of;
   auto* as_of_cmd = app.add_subcommand(
       "as-of", "the state at a past moment: as-of TIME jobs | array ID | history JOB");
   as_of_cmd->add_option("ARGS", as_of.args, "TIME (ISO 8601 or epoch seconds), then what")
@@ -126,7 +165,6 @@ int main(int argc, char** argv) {
   as_of_cmd->add_option("--array", as_of.jobs.array, "jobs: only this array's tasks");
   as_of_cmd->add_flag("--json", as_of.json, "JSON, shaped as the plain command's");
 
-  AuditOptions audit;
   auto* audit_cmd = app.add_subcommand(
       "audit", "every transition of a job with its source, impossible ones flagged");
   audit_cmd->add_option("JOB", audit.job, "the job as the scheduler writes it");
@@ -134,9 +172,18 @@ int main(int argc, char** argv) {
   audit_cmd->add_flag("--rules", audit.rules, "print the state machine's rules");
   audit_cmd->add_flag("--json", audit.json, "a JSON array");
 
+  c.route(rebuild_cmd, [&c] { return run_rebuild(c.global, c.rebuild); });
+  c.route(verify_projections_cmd, [&c] { return run_verify(c.global, c.verify_projections); });
+  c.route(as_of_cmd, [&c] { return run_as_of(c.global, c.as_of); });
+  c.route(audit_cmd, [&c] { return run_audit(c.global, c.audit); });
+}
+
+void add_bench_commands(CommandLine& c) {
+  CLI::App& app = c.app;
+  auto& bench_append = c.bench_append;
+  auto& bench_arrays = c.bench_arrays;
   auto* bench = app.add_subcommand("bench", "benchmarks that print numbers");
   bench->require_subcommand(1);
-  BenchAppendOptions bench_append;
   auto* bench_append_cmd =
       bench->add_subcommand("append", "EventLog::append against raw RocksDB appends");
   bench_append_cmd->add_option("--data", bench_append.data,
@@ -150,8 +197,7 @@ int main(int argc, char** argv) {
   bench_append_cmd->add_option("--child-mode", bench_append.child_mode)->group("");
   bench_append_cmd->add_flag("--json", bench_append.json, "one JSON object");
 
-  BenchReplayOptions bench_rebuild, bench_history;
-  auto add_replay_bench = [&](const char* name, const char* about, BenchReplayOptions* o) {
+  auto add_replay_bench = [bench](const char* name, const char* about, BenchReplayOptions* o) {
     auto* cmd = bench->add_subcommand(name, about);
     cmd->add_option("--events", o->events, "log size (events)")->capture_default_str();
     cmd->add_option("--queries", o->queries, "queries measured")->capture_default_str();
@@ -161,12 +207,7 @@ int main(int argc, char** argv) {
     cmd->add_flag("--json", o->json, "one JSON object");
     return cmd;
   };
-  auto* bench_rebuild_cmd = add_replay_bench(
-      "rebuild", "rebuild of jobs + arrays against a raw scan + verify", &bench_rebuild);
-  auto* bench_history_cmd = add_replay_bench(
-      "history", "one job's history and as-of queries in a large log", &bench_history);
 
-  BenchArraysOptions bench_arrays;
   auto* bench_arrays_cmd = bench->add_subcommand(
       "arrays", "array counts by deltas against ssync's SQLite recount (one change, one read)");
   bench_arrays_cmd->add_option("--sizes", bench_arrays.sizes, "tasks per array")->delimiter(',');
@@ -175,28 +216,38 @@ int main(int argc, char** argv) {
   bench_arrays_cmd->add_option("--scratch", bench_arrays.scratch_dir, "scratch folder");
   bench_arrays_cmd->add_flag("--json", bench_arrays.json, "one JSON object");
 
-  CLI11_PARSE(app, argc, argv);
-  if (verbose) spdlog::set_level(spdlog::level::debug);
+  auto* bench_rebuild_cmd = add_replay_bench(
+      "rebuild", "rebuild of jobs + arrays against a raw scan + verify", &c.bench_rebuild);
+  auto* bench_history_cmd = add_replay_bench(
+      "history", "one job's history and as-of queries in a large log", &c.bench_history);
+  c.route(bench_append_cmd, [&c] { return run_bench_append(c.bench_append, c.self); });
+  c.route(bench_rebuild_cmd, [&c] { return run_bench_rebuild(c.bench_rebuild, c.self); });
+  c.route(bench_history_cmd, [&c] { return run_bench_history(c.bench_history, c.self); });
+  c.route(bench_arrays_cmd, [&c] { return run_bench_arrays(c.bench_arrays); });
+}
 
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("jobtrail");
+  logger->set_pattern("%^%l%$: %v");
+  spdlog::set_default_logger(logger);
+
+  CommandLine c;
+  c.self = self_executable(argv[0]);
+  c.app.require_subcommand(1);
+  c.app.add_option("--db", c.global.db_dir, "database folder")->capture_default_str();
+  c.app.add_flag("-v,--verbose", c.verbose, "debug logging");
+  add_log_commands(c);
+  add_query_commands(c);
+  add_replay_commands(c);
+  add_bench_commands(c);
+  CLI11_PARSE(c.app, argc, argv);
+  if (c.verbose) spdlog::set_level(spdlog::level::debug);
   try {
-    if (ingest_swf->parsed()) return run_ingest_swf(global, swf);
-    if (log_cmd->parsed()) return run_log(global, log);
-    if (stats_cmd->parsed()) return run_stats(global, stats);
-    if (quarantine_cmd->parsed()) return run_quarantine(global, quarantine);
-    if (verify_cmd->parsed()) return run_verify_log(global, verify);
-    if (jobs_cmd->parsed()) return run_jobs(global, jobs);
-    if (array_cmd->parsed()) return run_array(global, array);
-    if (history_cmd->parsed()) return run_history(global, history);
-    if (rebuild_cmd->parsed()) return run_rebuild(global, rebuild);
-    if (verify_projections_cmd->parsed()) return run_verify(global, verify_projections);
-    if (as_of_cmd->parsed()) return run_as_of(global, as_of);
-    if (audit_cmd->parsed()) return run_audit(global, audit);
-    if (bench_rebuild_cmd->parsed())
-      return run_bench_rebuild(bench_rebuild, self_executable(argv[0]));
-    if (bench_history_cmd->parsed())
-      return run_bench_history(bench_history, self_executable(argv[0]));
-    if (bench_arrays_cmd->parsed()) return run_bench_arrays(bench_arrays);
-    if (bench_append_cmd->parsed()) return run_bench_append(bench_append, self_executable(argv[0]));
+    for (auto& [cmd, call] : c.routes) {
+      if (cmd->parsed()) return call();
+    }
   } catch (const std::exception& e) {
     // Nothing below main throws by design; a library that does (bad_alloc, a format error)
     // is caught here, at the edge.
