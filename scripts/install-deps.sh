@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkgconf
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libboost-dev libzstd-dev zlib1g-dev
   libspdlog-dev libfmt-dev catch2 libcli11-dev nlohmann-json3-dev libxxhash-dev
-  libsqlite3-dev
+  libsqlite3-dev libhowardhinnant-date-dev
   python3
 )
 

@@ -9,7 +9,8 @@
 //              | [days '-'] hh [':' mm]                           "2-12", "2-12:30" (man sbatch)
 //              | mm ':' ss                                        "35:16" (squeue, under an hour)
 //              | "UNLIMITED" | "Partition_Limit" | "INVALID" | "N/A" | "NOT_SET" | ""
-//   req_mem   := number [unit] [per]     number may have a fraction ("2.50Gn")
+//   req_mem   := number [unit] [per]     number may have a fraction ("2.50Gn"); see ReqMem
+//                                        for "2147486648Mn" (the MEM_PER_CPU bit)
 //              unit := 'K' | 'M' | 'G' | 'T' | 'P'   (binary multiples; none = 'M')
 //              per  := 'n' (per node) | 'c' (per CPU) | none (unspecified, SLURM >= 21.08)
 //   exit_code := status ':' signal                                "0:15"
@@ -21,8 +22,10 @@
 //
 // Time zones: SLURM prints local times without an offset, so the caller names the zone the
 // command ran in (IANA: "Australia/Melbourne"). The zone rules come from Howard Hinnant's date
-// library (Debian libhowardhinnant-date-dev, link -ldate-tz), which reads the system tzdb under
-// /usr/share/zoneinfo when a zone is first located. "UTC" (and "Etc/UTC", "Z") needs no file.
+// library (Debian libhowardhinnant-date-dev, built with USE_OS_TZDB=1; link -ldate-tz). It
+// lists /usr/share/zoneinfo when the first zone is located and reads a zone's TZif file the
+// first time that zone converts a time (thread-safe, once). So TimeZone is the one place here
+// that touches files; everything else is pure. "UTC" (and "Etc/UTC", "Z") needs no file.
 // A local time in a DST fold (the hour that happens twice) is ambiguous in the text itself; it
 // takes the earlier instant. A local time inside a DST gap cannot have been printed by SLURM
 // in that zone, so it is an error that names the zone (the zone given is probably wrong).
@@ -73,6 +76,12 @@ class TimeZone {
 // Words that mean "no value" in SLURM output: "", "Unknown", "None", "N/A", "(null)".
 bool is_no_value(std::string_view text);
 
+// A time as SLURM printed it and what it means; epoch_us is empty for "Unknown", "N/A", ...
+struct SlurmTime {
+  std::optional<int64_t> epoch_us;
+  std::string text;
+};
+
 // A SLURM time in `zone` -> µs since the epoch; std::nullopt for a "no time" word.
 Result<std::optional<int64_t>> parse_slurm_time_us(std::string_view text, const TimeZone& zone);
 
@@ -86,10 +95,17 @@ struct SlurmDuration {
 };
 Result<SlurmDuration> parse_slurm_duration(std::string_view text);
 
+// SLURM keeps "per CPU" as bit 31 of the MiB count (MEM_PER_CPU = 0x80000000). Some slurmdbd
+// versions print that bit as part of a per-node number: "2147486648Mn" is 2^31 + 3000, i.e.
+// 3000 MiB per CPU (on every such row of the xdmod captures, NCPUS x 3000M equals AllocTRES
+// mem=). A per-node or unmarked MiB count with bit 31 set is decoded that way.
+inline constexpr uint64_t req_mem_per_cpu_flag_mib = uint64_t{1} << 31;
+
 struct ReqMem {
   enum class Per : uint8_t { kUnspecified, kNode, kCpu };
   uint64_t bytes = 0;
   Per per = Per::kUnspecified;
+  bool per_cpu_flag_decoded = false;  // the text carried the MEM_PER_CPU bit (see above)
   bool operator==(const ReqMem&) const = default;
 };
 Result<ReqMem> parse_req_mem(std::string_view text);

@@ -25,6 +25,7 @@
 #include <utility>
 
 #include "events/limits.h"
+#include "ingest/input_quote.h"
 
 namespace jobtrail::ingest::swf {
 
@@ -84,24 +85,9 @@ bool is_control(unsigned char c) {
   return (c < 0x20 && c != '\t') || c == 0x7f;
 }
 
-// The text as it can be shown inside quotes in a message: control and non-ASCII bytes become
-// \xNN, and a long text keeps its head followed by "...".
+// The text as it can be shown inside quotes in a message (ingest/input_quote.h).
 std::string quote(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "'";
-  for (std::size_t i = 0; i < text.size() && i < kQuotedBytesMax; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  if (text.size() > kQuotedBytesMax) out += "...";
-  out += '\'';
-  return out;
+  return quote_input(text, kQuotedBytesMax);
 }
 
 Status field_error(std::size_t index, std::string_view text, std::string_view problem) {
