@@ -1,16 +1,10 @@
-// The import loop: read a line, parse it, turn a record into events, and every batch_events
-// events commit them with the quarantined lines and the checkpoint in one append.
+// SWF records to events (the loop that reads, batches and commits is ingest/line_import).
 #include "ingest/swf/swf_importer.h"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "events/assert.h"
-#include "events/keys.h"
 #include "events/limits.h"
-#include "events/time_format.h"
-#include "ingest/quarantine.h"
-#include "ingest/text_source.h"
 
 namespace jobtrail::ingest::swf {
 
@@ -150,162 +144,49 @@ Status swf_record_events(const SwfRecord& r, const SwfHeader& h, const SwfRecord
 
 namespace {
 
-class SwfImport {
+// SWF lines through the shared import loop.
+class SwfLineFormat final : public LineFormat {
  public:
-  SwfImport(EventLog& log, const SwfImportOptions& options, LineReader& reader, std::string path)
-      : log_(log),
-        options_(options),
-        reader_(reader),
-        path_(std::move(path)),
-        source_("swf/" + options.cluster + "/" + reader.content_identity()),
-        quarantine_(source_ + " " + path_, &batch_, options.observed_at_us) {}
-
-  Result<SwfImportStats> run() {
-    JT_RETURN_IF_ERROR(load_checkpoint());
-    for (;;) {  // bounded by the file: each pass consumes one line
-      auto line = reader_.next();
-      if (!line.ok()) return line.status();
-      if (!line->has_value()) break;
-      JT_RETURN_IF_ERROR(handle_line(**line));
-      if (batch_.events.size() >= batch_events_max()) JT_RETURN_IF_ERROR(commit());
-    }
-    JT_RETURN_IF_ERROR(commit());
-    stats_.quarantined = quarantine_.count();
-    return stats_;
+  explicit SwfLineFormat(uint32_t array_size) : array_size_(array_size) {}
+  std::string_view name() const override { return "swf"; }
+  size_t events_per_record_max() const override { return 3; }
+  Result<bool> parse(std::string_view line) override {
+    auto parsed = parser_.parse_line(line);
+    if (!parsed.ok()) return parsed.status();
+    auto* record = std::get_if<SwfRecord>(&*parsed);
+    if (record == nullptr) return false;
+    record_ = std::move(*record);
+    return true;
   }
-
- private:
-  size_t batch_events_max() const {
-    // Leave room for one more record's events: a batch never splits a record.
-    return std::clamp<size_t>(options_.batch_events, 1, limits::batch_events_max - 3);
+  Status record_events(const RecordContext& c, EventBuilder& builder,
+                       std::vector<BuiltEvent>* out) override {
+    const SwfRecordContext context{c.cluster, c.identity,       c.origin,   c.offset,
+                                   c.line,    c.observed_at_us, array_size_};
+    return swf_record_events(record_, parser_.header(), context, builder, out);
   }
-
-  Status load_checkpoint() {
-    auto stored = log_.checkpoint(source_);
-    if (!stored.ok()) return stored.status();
-    if (stored->has_value() && (*stored)->size() == 8) {
-      resume_offset_ = keys::get_be64((*stored)->data());
-    }
-    return Status();
-  }
-
-  Status handle_line(const TextLine& line) {
-    ++stats_.lines;
-    next_offset_ = line.offset + line.bytes_total + (line.newline_terminated ? 1 : 0);
-    if (line.truncated) {
-      if (line.offset >= resume_offset_) {
-        quarantine_.report(line.offset, static_cast<int64_t>(line.number), line.text,
-                           line.bytes_total,
-                           Status::limit_exceeded("line of " + std::to_string(line.bytes_total) +
-                                                  " bytes is longer than " +
-                                                  std::to_string(limits::line_bytes_max)));
-      }
-      return Status();
-    }
-    auto parsed = parser_.parse_line(line.text);
-    if (!parsed.ok()) {
-      if (line.offset >= resume_offset_) {
-        quarantine_.report(line.offset, static_cast<int64_t>(line.number), line.text,
-                           line.bytes_total, parsed.status());
-      }
-      return Status();
-    }
-    const auto* record = std::get_if<SwfRecord>(&*parsed);
-    if (record == nullptr) return Status();  // header lines are parsed even when resuming
-    if (!cluster_registered_) JT_RETURN_IF_ERROR(add_cluster_registration());
-    ++stats_.records;
-    if (line.offset < resume_offset_) {
-      ++stats_.records_skipped_by_checkpoint;
-      return Status();
-    }
-    SwfRecordContext context{options_.cluster,
-                             source_ + "/" + std::to_string(line.offset),
-                             path_,
-                             static_cast<int64_t>(line.offset),
-                             static_cast<int64_t>(line.number),
-                             options_.observed_at_us,
-                             options_.array_size};
-    Status s = swf_record_events(*record, parser_.header(), context, builder_, &batch_.events);
-    if (!s.ok()) {
-      quarantine_.report(line.offset, static_cast<int64_t>(line.number), line.text,
-                         line.bytes_total, s);
-    }
-    return Status();
-  }
-
-  // ClusterRegistered once per cluster, ever: its identity is "cluster/<name>", so every later
-  // import's copy is a duplicate. Built after the header lines, whose description it carries.
-  Status add_cluster_registration() {
-    cluster_registered_ = true;
-    EventHeaderFields h;
-    h.observed_at_us = h.effective_at_us = options_.observed_at_us;
-    h.effective_basis = fb::TimeBasis::OBSERVED;
-    h.cluster = options_.cluster;
-    h.provenance.source_kind = fb::SourceKind::JOBTRAIL;
-    h.provenance.origin = path_;
-    h.provenance.command = "ingest swf";
-    h.provenance.identity = "cluster/" + options_.cluster;
+  ClusterRegisteredFields cluster_registration(const std::string& cluster) const override {
     const SwfHeader& header = parser_.header();
-    ClusterRegisteredFields f{options_.cluster, "swf", header.time_zone_string, header.computer};
+    ClusterRegisteredFields f{cluster, "swf", header.time_zone_string, header.computer};
     if (!header.installation.empty()) {
       f.description += f.description.empty() ? header.installation : "; " + header.installation;
     }
-    auto built = builder_.cluster_registered(h, f);
-    if (!built.ok()) return built.status();
-    batch_.events.push_back(std::move(built).value());
-    return Status();
+    return f;
   }
 
-  Status commit() {
-    if (next_offset_ > resume_offset_) {
-      std::string value;
-      keys::put_be64(&value, next_offset_);
-      batch_.checkpoints.push_back(SourceCheckpoint{source_, value});
-    }
-    if (batch_.empty()) return Status();
-    auto appended = log_.append(batch_);
-    if (!appended.ok()) return appended.status();
-    stats_.events_appended += appended->appended;
-    stats_.events_duplicate += appended->duplicates;
-    if (appended->first_new_seq != 0 && stats_.first_seq == 0) {
-      stats_.first_seq = appended->first_new_seq;
-    }
-    if (appended->last_new_seq != 0) stats_.last_seq = appended->last_new_seq;
-    batch_.clear();
-    if (options_.progress) {
-      options_.progress(reader_.file_position(), reader_.file_bytes(), stats_.records);
-    }
-    return Status();
-  }
-
-  EventLog& log_;
-  const SwfImportOptions& options_;
-  LineReader& reader_;
-  std::string path_;
-  std::string source_;
-  AppendBatch batch_;
-  QuarantineReporter quarantine_;
+ private:
+  uint32_t array_size_;
   SwfParser parser_;
-  EventBuilder builder_;
-  SwfImportStats stats_;
-  uint64_t resume_offset_ = 0;
-  uint64_t next_offset_ = 0;
-  bool cluster_registered_ = false;
+  SwfRecord record_;
 };
 
 }  // namespace
 
 Result<SwfImportStats> import_swf(EventLog& log, const std::string& path,
                                   const SwfImportOptions& options) {
-  if (options.cluster.empty()) return Status::invalid_argument("--cluster must not be empty");
-  auto reader = LineReader::open(path);
-  if (!reader.ok()) return reader.status();
-  SwfImportOptions effective = options;
-  if (effective.observed_at_us == 0) effective.observed_at_us = now_us();
-  std::error_code ec;
-  std::string absolute = std::filesystem::absolute(path, ec).string();
-  SwfImport import(log, effective, **reader, ec ? path : absolute);
-  return import.run();
+  SwfLineFormat format(options.array_size);
+  LineImportOptions line_options{options.cluster, options.observed_at_us, options.batch_events,
+                                 options.progress};
+  return import_lines(log, path, format, line_options);
 }
 
 }  // namespace jobtrail::ingest::swf

@@ -30,6 +30,7 @@
 #include "events/event_builder.h"
 #include "events/event_log.h"
 #include "events/status.h"
+#include "ingest/line_import.h"
 #include "ingest/swf/swf_parser.h"
 
 namespace jobtrail::ingest::swf {
@@ -61,16 +62,7 @@ struct SwfImportOptions {
   std::function<void(uint64_t file_position, uint64_t file_bytes, uint64_t records)> progress;
 };
 
-struct SwfImportStats {
-  uint64_t lines = 0;
-  uint64_t records = 0;
-  uint64_t events_appended = 0;
-  uint64_t events_duplicate = 0;
-  uint64_t records_skipped_by_checkpoint = 0;
-  uint64_t quarantined = 0;
-  uint64_t first_seq = 0;  // 0 when nothing was appended
-  uint64_t last_seq = 0;
-};
+using SwfImportStats = LineImportStats;
 
 Result<SwfImportStats> import_swf(EventLog& log, const std::string& path,
                                   const SwfImportOptions& options);

@@ -1,0 +1,171 @@
+#include "ingest/line_import.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "events/keys.h"
+#include "events/limits.h"
+#include "events/time_format.h"
+#include "ingest/quarantine.h"
+#include "ingest/text_source.h"
+
+namespace jobtrail::ingest {
+
+namespace {
+
+class LineImport {
+ public:
+  LineImport(EventLog& log, const LineImportOptions& options, LineReader& reader,
+             LineFormat& format, std::string path)
+      : log_(log),
+        options_(options),
+        reader_(reader),
+        format_(format),
+        path_(std::move(path)),
+        source_(std::string(format.name()) + "/" + options.cluster + "/" +
+                reader.content_identity()),
+        quarantine_(source_ + " " + path_, &batch_, options.observed_at_us) {}
+
+  Result<LineImportStats> run() {
+    JT_RETURN_IF_ERROR(load_checkpoint());
+    for (;;) {  // bounded by the file: each pass consumes one line
+      auto line = reader_.next();
+      if (!line.ok()) return line.status();
+      if (!line->has_value()) break;
+      JT_RETURN_IF_ERROR(handle_line(**line));
+      if (batch_.events.size() >= batch_events_max()) JT_RETURN_IF_ERROR(commit());
+    }
+    JT_RETURN_IF_ERROR(commit());
+    stats_.quarantined = quarantine_.count();
+    return stats_;
+  }
+
+ private:
+  size_t batch_events_max() const {
+    // Leave room for one more record's events: a batch never splits a record.
+    return std::clamp<size_t>(options_.batch_events, 1,
+                              limits::batch_events_max - format_.events_per_record_max());
+  }
+
+  Status load_checkpoint() {
+    auto stored = log_.checkpoint(source_);
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value() && (*stored)->size() == 8) {
+      resume_offset_ = keys::get_be64((*stored)->data());
+    }
+    return Status();
+  }
+
+  Status handle_line(const TextLine& line) {
+    ++stats_.lines;
+    next_offset_ = line.offset + line.bytes_total + (line.newline_terminated ? 1 : 0);
+    if (line.truncated) {
+      if (line.offset >= resume_offset_) {
+        quarantine_.report(line.offset, static_cast<int64_t>(line.number), line.text,
+                           line.bytes_total,
+                           Status::limit_exceeded("line of " + std::to_string(line.bytes_total) +
+                                                  " bytes is longer than " +
+                                                  std::to_string(limits::line_bytes_max)));
+      }
+      return Status();
+    }
+    auto is_record = format_.parse(line.text);
+    if (!is_record.ok()) {
+      if (line.offset >= resume_offset_) {
+        quarantine_.report(line.offset, static_cast<int64_t>(line.number), line.text,
+                           line.bytes_total, is_record.status());
+      }
+      return Status();
+    }
+    if (!*is_record) return Status();  // header lines are parsed even when resuming
+    if (!cluster_registered_) JT_RETURN_IF_ERROR(add_cluster_registration());
+    ++stats_.records;
+    if (line.offset < resume_offset_) {
+      ++stats_.records_skipped_by_checkpoint;
+      return Status();
+    }
+    const RecordContext context{options_.cluster,
+                                source_ + "/" + std::to_string(line.offset),
+                                path_,
+                                static_cast<int64_t>(line.offset),
+                                static_cast<int64_t>(line.number),
+                                options_.observed_at_us};
+    Status s = format_.record_events(context, builder_, &batch_.events);
+    if (!s.ok()) {
+      quarantine_.report(line.offset, static_cast<int64_t>(line.number), line.text,
+                         line.bytes_total, s);
+    }
+    return Status();
+  }
+
+  // ClusterRegistered once per cluster, ever: its identity is "cluster/<name>", so every later
+  // import's copy is a duplicate. Built after the header lines, whose description it carries.
+  Status add_cluster_registration() {
+    cluster_registered_ = true;
+    EventHeaderFields h;
+    h.observed_at_us = h.effective_at_us = options_.observed_at_us;
+    h.effective_basis = fb::TimeBasis::OBSERVED;
+    h.cluster = options_.cluster;
+    h.provenance.source_kind = fb::SourceKind::JOBTRAIL;
+    h.provenance.origin = path_;
+    h.provenance.command = "ingest " + std::string(format_.name());
+    h.provenance.identity = "cluster/" + options_.cluster;
+    auto built = builder_.cluster_registered(h, format_.cluster_registration(options_.cluster));
+    if (!built.ok()) return built.status();
+    batch_.events.push_back(std::move(built).value());
+    return Status();
+  }
+
+  Status commit() {
+    if (next_offset_ > resume_offset_) {
+      std::string value;
+      keys::put_be64(&value, next_offset_);
+      batch_.checkpoints.push_back(SourceCheckpoint{source_, value});
+    }
+    if (batch_.empty()) return Status();
+    auto appended = log_.append(batch_);
+    if (!appended.ok()) return appended.status();
+    stats_.events_appended += appended->appended;
+    stats_.events_duplicate += appended->duplicates;
+    if (appended->first_new_seq != 0 && stats_.first_seq == 0) {
+      stats_.first_seq = appended->first_new_seq;
+    }
+    if (appended->last_new_seq != 0) stats_.last_seq = appended->last_new_seq;
+    batch_.clear();
+    if (options_.progress) {
+      options_.progress(reader_.file_position(), reader_.file_bytes(), stats_.records);
+    }
+    return Status();
+  }
+
+  EventLog& log_;
+  const LineImportOptions& options_;
+  LineReader& reader_;
+  LineFormat& format_;
+  std::string path_;
+  std::string source_;
+  AppendBatch batch_;
+  QuarantineReporter quarantine_;
+  EventBuilder builder_;
+  LineImportStats stats_;
+  uint64_t resume_offset_ = 0;
+  uint64_t next_offset_ = 0;
+  bool cluster_registered_ = false;
+};
+
+}  // namespace
+
+Result<LineImportStats> import_lines(EventLog& log, const std::string& path, LineFormat& format,
+                                     const LineImportOptions& options) {
+  if (options.cluster.empty()) return Status::invalid_argument("--cluster must not be empty");
+  auto reader = LineReader::open(path);
+  if (!reader.ok()) return reader.status();
+  LineImportOptions effective = options;
+  if (effective.observed_at_us == 0) effective.observed_at_us = now_us();
+  std::error_code ec;
+  std::string absolute = std::filesystem::absolute(path, ec).string();
+  LineImport import(log, effective, **reader, format, ec ? path : absolute);
+  return import.run();
+}
+
+}  // namespace jobtrail::ingest

@@ -1,0 +1,72 @@
+// import_lines: the import loop every line-oriented source shares (SWF traces, sacct output,
+// later PBS accounting files).
+//
+// Read a line, let the format parse it, turn a record into events, and every batch_events
+// events commit them in one append together with the quarantined lines and the source's
+// checkpoint (the offset after the last committed line). The source identity is
+// "<format>/<cluster>/<content identity of the file>", so a re-import of the same content from
+// any path appends nothing, and an interrupted import resumes after what it committed. Lines
+// before the checkpoint are still parsed (they may carry a header) but produce no events.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/event_builder.h"
+#include "events/event_log.h"
+#include "events/status.h"
+
+namespace jobtrail::ingest {
+
+// Where one record came from, for its events' provenance and dedup identity.
+struct RecordContext {
+  std::string cluster;
+  std::string identity;  // "<format>/<cluster>/<content identity>/<line offset>"
+  std::string origin;    // the file path
+  int64_t offset = 0;
+  int64_t line = 0;
+  int64_t observed_at_us = 0;
+};
+
+class LineFormat {
+ public:
+  virtual ~LineFormat() = default;
+  virtual std::string_view name() const = 0;  // "swf", "sacct"
+  // The most events one record yields (a batch never splits a record).
+  virtual size_t events_per_record_max() const = 0;
+  // Parses one line. True: a record, whose events record_events() builds next; false: a
+  // header or blank line (consumed). An error is quarantined with the line.
+  virtual Result<bool> parse(std::string_view line) = 0;
+  // The events of the record parse() just accepted, appended to *out; an error quarantines it.
+  virtual Status record_events(const RecordContext& context, EventBuilder& builder,
+                               std::vector<BuiltEvent>* out) = 0;
+  // What to register the cluster with (once per cluster, ever), after the first record.
+  virtual ClusterRegisteredFields cluster_registration(const std::string& cluster) const = 0;
+};
+
+struct LineImportOptions {
+  std::string cluster = "local";
+  int64_t observed_at_us = 0;  // 0: now
+  size_t batch_events = 1024;  // events per append, at most limits::batch_events_max
+  // Called after each committed batch: bytes read of the file (on disk) and its size.
+  std::function<void(uint64_t file_position, uint64_t file_bytes, uint64_t records)> progress;
+};
+
+struct LineImportStats {
+  uint64_t lines = 0;
+  uint64_t records = 0;
+  uint64_t events_appended = 0;
+  uint64_t events_duplicate = 0;
+  uint64_t records_skipped_by_checkpoint = 0;
+  uint64_t quarantined = 0;
+  uint64_t first_seq = 0;  // 0 when nothing was appended
+  uint64_t last_seq = 0;
+};
+
+Result<LineImportStats> import_lines(EventLog& log, const std::string& path, LineFormat& format,
+                                     const LineImportOptions& options);
+
+}  // namespace jobtrail::ingest
