@@ -344,7 +344,7 @@ TEST_CASE("The same text under UTC and America/New_York differs by the zone's of
   CHECK(ny_june.submit.text == utc_june.submit.text);
 }
 
-TEST_CASE("--parsable2 and -p are told apart by the field count", "[ingest][slurm][sacct]") {
+TEST_CASE("sacct --parsable2 and -p are told apart by the field count", "[ingest][slurm][sacct]") {
   Result<SacctParser> parser = SacctParser::create("JobID,State,JobName", TimeZone::utc());
   REQUIRE(parser.ok());
   const SacctRecord p2 = parse_record(*parser, "12|COMPLETED|name");

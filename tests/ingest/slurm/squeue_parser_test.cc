@@ -178,7 +178,7 @@ TEST_CASE("Array task ids and name bytes of the ood_core non-UTF-8 capture",
   }
 }
 
-TEST_CASE("-o with widths: aligned columns, names with spaces, array forms",
+TEST_CASE("squeue -o with widths: aligned columns, names with spaces, array forms",
           "[ingest][slurm][squeue]") {
   const SqueueParser parser = make_parser("%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R");
   CHECK(parser.split_rule() == SqueueParser::Split::kAligned);
@@ -204,7 +204,7 @@ TEST_CASE("-o with widths: aligned columns, names with spaces, array forms",
   CHECK(running.nodes == std::optional<uint32_t>(2));
 }
 
-TEST_CASE("-o with a '|' separator, -O with suffixes, and mixed literals",
+TEST_CASE("squeue -o with a '|' separator, -O with suffixes, and mixed literals",
           "[ingest][slurm][squeue]") {
   SECTION("delimited -o") {
     const SqueueParser parser = make_parser("%i|%t|%j|%V");
