@@ -24,12 +24,14 @@ LineReader::~LineReader() {
 
 Result<std::unique_ptr<LineReader>> LineReader::open(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status::io_error("cannot read " + path + ": not a regular file");
+  // Regular files, and pipes such as /dev/stdin ("-" on the command line); never a folder.
+  if (!std::filesystem::exists(path, ec) || std::filesystem::is_directory(path, ec)) {
+    return Status::io_error("cannot read " + path + ": no such file");
   }
   std::unique_ptr<LineReader> reader(new LineReader());
   reader->path_ = path;
-  reader->file_bytes_ = std::filesystem::file_size(path, ec);
+  const auto size = std::filesystem::file_size(path, ec);
+  reader->file_bytes_ = ec ? 0 : size;  // 0 for a pipe
   gzFile gz = gzopen(path.c_str(), "rb");
   if (gz == nullptr) return Status::io_error("cannot open " + path);
   reader->gz_ = gz;

@@ -163,16 +163,22 @@ class ArrayFold {
     add_to_remainder(key.ranges);
     const auto state = new_state();
     if (!state || *state == fb::JobState::PENDING) return Status();
-    // The whole pending remainder changed state (cancelled while pending, say): each of its
-    // tasks leaves the remainder with that state.
-    std::vector<uint32_t> tasks;
+    // The row stands for all its tasks (cancelled while pending, say; or sacct reporting the
+    // whole group's run): each task still in the remainder, or still in the state the row
+    // leaves, takes the new state. Bounded by the row's ranges.
+    const auto* change = event_.as<fb::JobStateChanged>();
     for (const TaskRange& r : key.ranges) {
       for (uint64_t id = r.first; id <= r.last; id += r.step) {
         const auto task = static_cast<uint32_t>(id);
-        if (array_->remainder.contains(task)) tasks.push_back(task);
+        bool follows = array_->remainder.contains(task);
+        if (!follows && change != nullptr) {
+          auto current = load_task(task_key(summary_key_, task), task);
+          if (!current.ok()) return current.status();
+          follows = (*current)->has_value() && (**current)->state == change->from();
+        }
+        if (follows) JT_RETURN_IF_ERROR(set_task_state(task, *state));
       }
     }
-    for (uint32_t task : tasks) JT_RETURN_IF_ERROR(set_task_state(task, *state));
     return Status();
   }
 

@@ -51,8 +51,9 @@ class ArraysProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "arrays";
   std::string_view name() const override { return kName; }
-  // 2: run sets stored apart from counts; 3: event index in one chunk per array and batch
-  uint32_t version() const override { return 3; }
+  // 2: run sets stored apart from counts; 3: event index in one chunk per array and batch;
+  // 4: a remainder row's state change moves the tasks it left in its previous state
+  uint32_t version() const override { return 4; }
   Status apply(const EventView& event, ProjectionWriter& writer) override;
   Status flush(ProjectionWriter& writer) override;
 

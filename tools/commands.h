@@ -27,6 +27,13 @@ struct IngestSwfOptions {
 };
 int run_ingest_swf(const GlobalOptions& global, const IngestSwfOptions& options);
 
+struct IngestSacctOptions {
+  IngestSwfOptions common;  // file, cluster, durability, batch size, --json
+  std::string format;       // the --format list given to sacct (empty: from a header line)
+  std::string time_zone;    // --tz: the zone sacct printed its times in (default: this machine's)
+};
+int run_ingest_sacct(const GlobalOptions& global, const IngestSacctOptions& options);
+
 struct LogOptions {
   std::string job;      // only this job's events (its stream), as the scheduler writes it
   std::string cluster;  // needed only when `job` is ambiguous

@@ -45,6 +45,7 @@ struct CommandLine {
   bool verbose = false;
   std::string self;
   IngestSwfOptions swf;
+  IngestSacctOptions sacct;
   LogOptions log;
   StatsOptions stats;
   QuarantineOptions quarantine;
@@ -99,7 +100,19 @@ void add_log_commands(CommandLine& c) {
   auto* verify_cmd = app.add_subcommand("verify-log", "check the log and its indexes agree");
   verify_cmd->add_flag("--json", verify.json, "one JSON object");
 
+  auto* ingest_sacct = ingest->add_subcommand(
+      "sacct", "sacct --parsable2 or -p output (a file, or - for standard input)");
+  ingest_sacct->add_option("FILE", c.sacct.common.file, "sacct output, or -")->required();
+  ingest_sacct->add_option("--format", c.sacct.format,
+                           "the --format field list given to sacct (default: its header line)");
+  ingest_sacct->add_option("--tz", c.sacct.time_zone,
+                           "IANA zone sacct printed its times in (default: this machine's)");
+  ingest_sacct->add_option("--cluster", c.sacct.common.cluster, "cluster name")
+      ->capture_default_str();
+  ingest_sacct->add_flag("--json", c.sacct.common.json, "print the import summary as JSON");
+  add_durability_options(ingest_sacct, &c.sacct.common);
   c.route(ingest_swf, [&c] { return run_ingest_swf(c.global, c.swf); });
+  c.route(ingest_sacct, [&c] { return run_ingest_sacct(c.global, c.sacct); });
   c.route(log_cmd, [&c] { return run_log(c.global, c.log); });
   c.route(stats_cmd, [&c] { return run_stats(c.global, c.stats); });
   c.route(quarantine_cmd, [&c] { return run_quarantine(c.global, c.quarantine); });

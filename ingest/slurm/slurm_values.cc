@@ -110,6 +110,18 @@ Result<TimeZone> TimeZone::locate(std::string_view iana_name) {
   }
 }
 
+TimeZone TimeZone::local() {
+  try {
+    const date::time_zone* current = date::current_zone();
+    TimeZone zone;
+    zone.zone_ = current;
+    zone.name_ = std::string(current->name());
+    return zone;
+  } catch (const std::exception&) {
+    return TimeZone();  // no /etc/localtime: the machine's zone is UTC
+  }
+}
+
 Result<int64_t> TimeZone::local_to_epoch_s(int64_t local_s) const {
   if (zone_ == nullptr) return local_s;
   date::local_info info;

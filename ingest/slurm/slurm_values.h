@@ -60,6 +60,8 @@ class TimeZone {
   // "UTC", "Etc/UTC", "Z" need no tzdb; any other name must be in the system tzdb.
   static Result<TimeZone> locate(std::string_view iana_name);
   static TimeZone utc() { return TimeZone(); }
+  // This machine's zone (the system tzdb's current zone; UTC if it cannot say).
+  static TimeZone local();
 
   const std::string& name() const { return name_; }
   bool is_utc() const { return zone_ == nullptr; }

@@ -127,3 +127,46 @@ TEST_CASE("array --json counts tasks by state for an array the log has",
   CHECK(no_array.exit_code == 1);
   CHECK(no_array.err.find("no array 4193075") != std::string::npos);
 }
+
+TEST_CASE(
+    "ingest sacct of real array rows gives per-state counts for the array, read from "
+    "a file or from standard input",
+    "[tools][cli][projections][slurm]") {
+  TempDir dir;
+  const std::string format =
+      "jobid,jobidraw,cluster,partition,qos,account,group,gid,user,uid,submit,eligible,start,"
+      "end,elapsed,exitcode,state,nnodes,ncpus,reqcpus,reqmem,reqtres,alloctres,timelimit,"
+      "nodelist,jobname";
+  const std::string file = kData + "/slurm/xdmod-unit-accounting-logs-with-job-arrays.sacct.log";
+  json summary = json_of(run_jobtrail(dir / "db", {"ingest", "sacct", "--format", format, "--tz",
+                                                   "UTC", "--cluster", "ub", file, "--json"}));
+  CHECK(summary["records"] == 6);
+  CHECK(summary["quarantined"] == 0);
+  json array = json_of(run_jobtrail(dir / "db", {"array", "4103947", "--json"}));
+  CHECK(array["total"] == 17);
+  CHECK(array["states"]["TIMEOUT"] == 17);
+  json tasks = json_of(run_jobtrail(dir / "db", {"jobs", "--json", "--array", "4103947"}));
+  CHECK(tasks.size() == 6);
+  CHECK(run_jobtrail(dir / "db", {"verify"}).exit_code == 0);
+
+  // The same rows through standard input ("-") into another cluster.
+  TempDir io;
+  std::vector<std::string> args = {JOBTRAIL_BINARY, "--db",      dir / "db", "ingest",
+                                   "sacct",         "--format",  format,     "--tz",
+                                   "UTC",           "--cluster", "ub2",      "-"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, file.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (io / "err").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = -1;
+  REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  CHECK(wait_exit_code(pid) == 0);
+  json piped =
+      json_of(run_jobtrail(dir / "db", {"array", "4103947", "--cluster", "ub2", "--json"}));
+  CHECK(piped["total"] == 17);
+}

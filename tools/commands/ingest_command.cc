@@ -1,10 +1,13 @@
-// `jobtrail ingest swf FILE`: import a trace. Exit 0 when the import ran to the end, even if
-// lines were quarantined (their count goes to stderr); 1 when it could not run.
+// `jobtrail ingest swf|sacct FILE`: import captured scheduler output. Exit 0 when the import
+// ran to the end, even if lines were quarantined (their count goes to stderr); 1 when it could
+// not run (unreadable file, database error).
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "ingest/slurm/sacct_importer.h"
 #include "ingest/swf/swf_importer.h"
 #include "tools/commands.h"
 #include "tools/commands/open_log.h"
@@ -12,51 +15,84 @@
 
 namespace jobtrail::tools {
 
-int run_ingest_swf(const GlobalOptions& global, const IngestSwfOptions& options) {
+namespace {
+
+using Importer = std::function<Result<ingest::LineImportStats>(
+    EventLog& log, const ingest::LineImportOptions& options)>;
+
+void report(const char* kind, const IngestSwfOptions& o, const ingest::LineImportStats& stats,
+            uint64_t head) {
+  spdlog::info(
+      "ingest {} {} (cluster {}): {} records, {} events appended, {} already in the log, "
+      "{} records skipped by checkpoint; head seq {}",
+      kind, o.file, o.cluster, stats.records, stats.events_appended, stats.events_duplicate,
+      stats.records_skipped_by_checkpoint, head);
+  if (stats.quarantined > 0) {
+    spdlog::warn("{} lines quarantined (see `jobtrail quarantine`)", stats.quarantined);
+  }
+  if (!o.json) return;
+  nlohmann::json j{{"file", o.file},
+                   {"cluster", o.cluster},
+                   {"lines", stats.lines},
+                   {"records", stats.records},
+                   {"events_appended", stats.events_appended},
+                   {"events_duplicate", stats.events_duplicate},
+                   {"records_skipped_by_checkpoint", stats.records_skipped_by_checkpoint},
+                   {"quarantined", stats.quarantined},
+                   {"head_seq", head}};
+  std::cout << j.dump(2) << "\n";
+}
+
+// Opens the writer, imports with a progress bar, folds the new events into the projections.
+int run_import(const GlobalOptions& global, const char* kind, const IngestSwfOptions& o,
+               const Importer& importer) {
   EventLogOptions log_options;
   log_options.durability =
-      options.durability == "group" ? Durability::kGroupCommit : Durability::kSyncPerBatch;
-  log_options.group_commit_window_ms = options.group_commit_window_ms;
+      o.durability == "group" ? Durability::kGroupCommit : Durability::kSyncPerBatch;
+  log_options.group_commit_window_ms = o.group_commit_window_ms;
   auto log = open_writer_with_projections(global, log_options);
   if (log == nullptr) return 1;
-  ProgressReporter progress("ingest swf");
-  ingest::swf::SwfImportOptions import_options;
-  import_options.cluster = options.cluster;
-  import_options.batch_events = options.batch_events;
+  ProgressReporter progress(std::string("ingest ") + kind);
+  ingest::LineImportOptions import_options;
+  import_options.cluster = o.cluster;
+  import_options.batch_events = o.batch_events;
   import_options.progress = [&](uint64_t position, uint64_t total, uint64_t records) {
     progress.update(position, total, records);
   };
-  auto stats = ingest::swf::import_swf(*log, options.file, import_options);
+  auto stats = importer(*log, import_options);
   progress.finish();
   if (!stats.ok()) {
-    spdlog::error("ingest swf {}: {}", options.file, stats.status().to_string());
+    spdlog::error("ingest {} {}: {}", kind, o.file, stats.status().to_string());
     return 1;
   }
   if (Status s = catch_up_projections(*log, nullptr); !s.ok()) {
     spdlog::error("projections: {}", s.to_string());
     return 1;
   }
-  spdlog::info(
-      "ingest swf {} (cluster {}): {} records, {} events appended, {} already in the log, "
-      "{} records skipped by checkpoint; head seq {}",
-      options.file, options.cluster, stats->records, stats->events_appended,
-      stats->events_duplicate, stats->records_skipped_by_checkpoint, log->head());
-  if (stats->quarantined > 0) {
-    spdlog::warn("{} lines quarantined (see `jobtrail quarantine`)", stats->quarantined);
-  }
-  if (options.json) {
-    nlohmann::json j{{"file", options.file},
-                     {"cluster", options.cluster},
-                     {"lines", stats->lines},
-                     {"records", stats->records},
-                     {"events_appended", stats->events_appended},
-                     {"events_duplicate", stats->events_duplicate},
-                     {"records_skipped_by_checkpoint", stats->records_skipped_by_checkpoint},
-                     {"quarantined", stats->quarantined},
-                     {"head_seq", log->head()}};
-    std::cout << j.dump(2) << "\n";
-  }
+  report(kind, o, *stats, log->head());
   return 0;
+}
+
+}  // namespace
+
+int run_ingest_swf(const GlobalOptions& global, const IngestSwfOptions& options) {
+  return run_import(global, "swf", options, [&](EventLog& log, const auto& line) {
+    ingest::swf::SwfImportOptions swf;
+    swf.cluster = line.cluster;
+    swf.batch_events = line.batch_events;
+    swf.progress = line.progress;
+    return ingest::swf::import_swf(log, options.file, swf);
+  });
+}
+
+int run_ingest_sacct(const GlobalOptions& global, const IngestSacctOptions& options) {
+  return run_import(global, "sacct", options.common, [&](EventLog& log, const auto& line) {
+    ingest::slurm::SacctImportOptions sacct;
+    sacct.format = options.format;
+    sacct.time_zone = options.time_zone;
+    sacct.line = line;
+    return ingest::slurm::import_sacct(log, options.common.file, sacct);
+  });
 }
 
 }  // namespace jobtrail::tools

@@ -1,0 +1,159 @@
+#include "ingest/slurm/sacct_importer.h"
+
+#include <optional>
+
+#include "ingest/slurm/sacct_parser.h"
+
+namespace jobtrail::ingest::slurm {
+
+namespace {
+
+enum Ordinal : uint32_t { kSubmitted = 0, kStarted = 1, kEnded = 2 };
+
+bool ends_the_run(fb::JobState state) {
+  return is_terminal(state) || state == fb::JobState::REQUEUED;
+}
+
+EventHeaderFields make_header(const RecordContext& c, const SacctRecord& r, uint32_t ordinal,
+                              int64_t effective_at_us) {
+  EventHeaderFields h;
+  h.observed_at_us = c.observed_at_us;
+  h.effective_at_us = effective_at_us;
+  h.effective_basis = fb::TimeBasis::REPORTED;
+  h.cluster = c.cluster;
+  h.job = r.job_key;
+  h.provenance.source_kind = fb::SourceKind::SACCT;
+  h.provenance.origin = c.origin;
+  h.provenance.command = "sacct";
+  h.provenance.offset = c.offset;
+  h.provenance.line = c.line;
+  h.provenance.ordinal = ordinal;
+  h.provenance.identity = c.identity;
+  return h;
+}
+
+JobSubmittedFields submitted_fields(const SacctRecord& r) {
+  JobSubmittedFields f;
+  f.user = r.user;
+  f.group = r.group;
+  f.account = r.account;
+  f.partition = r.partition;
+  f.qos = r.qos;
+  f.name = r.job_name;
+  f.submit_at_us = r.submit.epoch_us.value_or(0);
+  f.cpus_requested = r.req_cpus.value_or(r.ncpus.value_or(0));
+  f.nodes_requested = r.nnodes.value_or(0);
+  if (r.req_mem) {
+    const uint64_t per = r.req_mem->per == ReqMem::Per::kCpu
+                             ? f.cpus_requested
+                             : std::max<uint32_t>(f.nodes_requested, 1);
+    f.memory_requested_bytes = r.req_mem->bytes * std::max<uint64_t>(per, 1);
+  }
+  if (r.timelimit.has_seconds()) f.time_limit_s = r.timelimit.seconds;
+  f.state = fb::JobState::PENDING;
+  f.raw_state = "PENDING";
+  return f;
+}
+
+JobStateChangedFields change(fb::JobState from, fb::JobState to) {
+  JobStateChangedFields f;
+  f.from = from;
+  f.to = to;
+  return f;
+}
+
+class SacctLineFormat final : public LineFormat {
+ public:
+  SacctLineFormat(std::optional<SacctParser> parser, TimeZone zone)
+      : parser_(std::move(parser)), zone_(std::move(zone)) {}
+
+  std::string_view name() const override { return "sacct"; }
+  size_t events_per_record_max() const override { return 3; }
+
+  Result<bool> parse(std::string_view line) override {
+    if (!parser_) {  // no --format: the first line must be sacct's header
+      auto learned = SacctParser::from_header(line, zone_);
+      if (!learned.ok()) {
+        return Status::invalid_argument("no --format was given and this is not a sacct header (" +
+                                        learned.status().message() + ")");
+      }
+      parser_.emplace(std::move(learned).value());
+      return false;
+    }
+    auto parsed = parser_->parse_line(line);
+    if (!parsed.ok()) return parsed.status();
+    auto* record = std::get_if<SacctRecord>(&*parsed);
+    if (record == nullptr || record->is_step) return false;  // steps: accounting detail
+    record_ = std::move(*record);
+    return true;
+  }
+
+  Status record_events(const RecordContext& c, EventBuilder& builder,
+                       std::vector<BuiltEvent>* out) override {
+    const SacctRecord& r = record_;
+    const auto add = [&](Result<BuiltEvent> built) -> Status {
+      if (!built.ok()) return built.status();
+      out->push_back(std::move(built).value());
+      return Status();
+    };
+    if (r.submit.epoch_us) {
+      JT_RETURN_IF_ERROR(add(builder.job_submitted(
+          make_header(c, r, kSubmitted, *r.submit.epoch_us), submitted_fields(r))));
+    }
+    // SLURM gives a job cancelled while pending Start = End, no nodes and no elapsed time: it
+    // never ran, and the ledger must not say it did.
+    const bool never_ran =
+        r.node_count == std::optional<uint64_t>(0) && r.elapsed_s.value_or(1) == 0;
+    const bool ran = r.start.epoch_us.has_value() && !never_ran;
+    if (ran) {
+      JobStateChangedFields f = change(fb::JobState::PENDING, fb::JobState::RUNNING);
+      f.nodes = r.node_list;
+      f.cpus = r.ncpus.value_or(0);
+      JT_RETURN_IF_ERROR(
+          add(builder.job_state_changed(make_header(c, r, kStarted, *r.start.epoch_us), f)));
+    }
+    if (r.end.epoch_us && ends_the_run(r.state.state)) {
+      const fb::JobState from = ran ? fb::JobState::RUNNING : fb::JobState::PENDING;
+      JobStateChangedFields f = change(from, r.state.state);
+      f.raw_state = r.state.raw;
+      if (r.exit_code) {
+        f.exit_code = static_cast<int32_t>(r.exit_code->status);
+        f.signal = static_cast<int32_t>(r.exit_code->signal);
+      }
+      JT_RETURN_IF_ERROR(
+          add(builder.job_state_changed(make_header(c, r, kEnded, *r.end.epoch_us), f)));
+    }
+    return Status();
+  }
+
+  ClusterRegisteredFields cluster_registration(const std::string& cluster) const override {
+    return ClusterRegisteredFields{cluster, "slurm", zone_.name(), ""};
+  }
+
+ private:
+  std::optional<SacctParser> parser_;
+  TimeZone zone_;
+  SacctRecord record_;
+};
+
+}  // namespace
+
+Result<LineImportStats> import_sacct(EventLog& log, const std::string& path,
+                                     const SacctImportOptions& options) {
+  TimeZone zone = TimeZone::local();
+  if (!options.time_zone.empty()) {
+    auto located = TimeZone::locate(options.time_zone);
+    if (!located.ok()) return located.status();
+    zone = std::move(located).value();
+  }
+  std::optional<SacctParser> parser;
+  if (!options.format.empty()) {
+    auto created = SacctParser::create(options.format, zone);
+    if (!created.ok()) return created.status();
+    parser.emplace(std::move(created).value());
+  }
+  SacctLineFormat format(std::move(parser), zone);
+  return import_lines(log, path == "-" ? "/dev/stdin" : path, format, options.line);
+}
+
+}  // namespace jobtrail::ingest::slurm

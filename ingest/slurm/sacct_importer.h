@@ -1,0 +1,31 @@
+// SACCT importer: sacct output (captured or piped) into events, through ingest/line_import.
+//
+// Each allocation row (steps are parsed and skipped) yields, with fixed ordinals:
+//   0  JobSubmitted                      at Submit (when known)
+//   1  JobStateChanged PENDING->RUNNING  at Start (when known)
+//   2  JobStateChanged ->State           at End, when the row's state is final (or REQUEUED,
+//                                        an earlier run listed by --duplicates): from RUNNING if
+//                                        it started, else from PENDING (cancelled while pending)
+// A RUNNING or PENDING row yields only what it knows; a row cancelled while pending (SLURM
+// prints Start = End, no nodes, no elapsed time) yields no RUNNING. Times are the scheduler's, read
+// in the zone of the machine that ran sacct (--tz), so effective_at is REPORTED. Array rows keep
+// their key: "4103947_[1-3]" is a pending remainder, "4103947_100" a task.
+#pragma once
+
+#include <string>
+
+#include "events/event_log.h"
+#include "ingest/line_import.h"
+
+namespace jobtrail::ingest::slurm {
+
+struct SacctImportOptions {
+  std::string format;     // the --format list given to sacct; empty: read it from a header line
+  std::string time_zone;  // IANA name; empty: this machine's zone
+  LineImportOptions line;
+};
+
+Result<LineImportStats> import_sacct(EventLog& log, const std::string& path,
+                                     const SacctImportOptions& options);
+
+}  // namespace jobtrail::ingest::slurm
