@@ -259,6 +259,41 @@ Status ArraysProjection::apply(const EventView& event, ProjectionWriter& writer)
   return Status();
 }
 
+namespace {
+
+// The event index is canonical, whatever the commit batches were: seq s lives in the chunk
+// keyed by s rounded down to kEventChunkSeqs, whose value is the varint deltas of its seqs
+// (the first from 0). Appending reads the chunk's last seq, then adds deltas after it.
+constexpr uint64_t kEventChunkSeqs = uint64_t{1} << 16;
+
+Status append_event_seqs(const std::string& summary_key, const std::vector<uint64_t>& seqs,
+                         ProjectionWriter& writer) {
+  for (size_t i = 0; i < seqs.size();) {
+    const uint64_t base = seqs[i] - seqs[i] % kEventChunkSeqs;
+    std::string chunk_key = summary_key;
+    chunk_key.push_back(kEventTag);
+    keys::put_be64(&chunk_key, base);
+    auto stored = writer.get(chunk_key);
+    if (!stored.ok()) return stored.status();
+    std::string value = stored->value_or("");
+    uint64_t last = 0;
+    for (ValueReader r(value); !r.at_end();) {
+      last += r.u64();
+      if (!r.ok()) return Status::corruption("arrays: an event-index chunk does not decode");
+    }
+    ValueWriter w;
+    for (; i < seqs.size() && seqs[i] < base + kEventChunkSeqs; ++i) {
+      JT_ASSERT(seqs[i] > last);
+      w.u64(seqs[i] - last);
+      last = seqs[i];
+    }
+    writer.put(chunk_key, value + w.take());
+  }
+  return Status();
+}
+
+}  // namespace
+
 Status ArraysProjection::flush(ProjectionWriter& writer) {
   for (const auto& [key, array] : dirty_.arrays) {
     writer.put(key, encode_array_counts(array));
@@ -268,17 +303,7 @@ Status ArraysProjection::flush(ProjectionWriter& writer) {
     writer.put(key, encode_task(task.state, task.effective_at_us, task.seq));
   }
   for (const auto& [key, seqs] : dirty_.event_seqs) {
-    std::string chunk_key = key;
-    chunk_key.push_back(kEventTag);
-    keys::put_be64(&chunk_key, seqs.front());
-    ValueWriter w;
-    uint64_t previous = 0;
-    for (uint64_t seq : seqs) {
-      JT_ASSERT(seq > previous);
-      w.u64(seq - previous);
-      previous = seq;
-    }
-    writer.put(chunk_key, w.take());
+    JT_RETURN_IF_ERROR(append_event_seqs(key, seqs, writer));
   }
   dirty_.event_seqs.clear();
   dirty_.arrays.clear();

@@ -7,8 +7,8 @@
 //                              decodes: small, whatever the array's size or history)
 //   summary 0x01 be32(task) -> the task's state, effective time and seq
 //   summary 0x03            -> the remainder and seen run sets (read by the fold)
-//   summary 0x02 be64(seq)  -> the seqs of the events that touched the array in one commit
-//                              batch, from `seq` on, as varint deltas (as-of replays)
+//   summary 0x02 be64(base) -> the seqs in [base, base + 65536) of the events that touched
+//                              the array, as varint deltas (as-of replays)
 //
 // A pending remainder ("123_[5-20%4]", "123456[].server") counts each of its tasks as PENDING;
 // when a task shows up on its own it moves out of the remainder. Invariant (asserted after
@@ -52,8 +52,9 @@ class ArraysProjection final : public Projection {
   static constexpr std::string_view kName = "arrays";
   std::string_view name() const override { return kName; }
   // 2: run sets stored apart from counts; 3: event index in one chunk per array and batch;
-  // 4: a remainder row's state change moves the tasks it left in its previous state
-  uint32_t version() const override { return 4; }
+  // 4: a remainder row's state change moves the tasks it left in its previous state;
+  // 5: event-index chunks keyed by seq span, the same whatever the commit batches
+  uint32_t version() const override { return 5; }
   Status apply(const EventView& event, ProjectionWriter& writer) override;
   Status flush(ProjectionWriter& writer) override;
 

@@ -34,6 +34,14 @@ struct IngestSacctOptions {
 };
 int run_ingest_sacct(const GlobalOptions& global, const IngestSacctOptions& options);
 
+struct IngestSqueueOptions {
+  IngestSwfOptions common;  // file, cluster, durability, batch size, --json
+  std::string format;       // the -o/--format string (or -O list) given to squeue
+  std::string time_zone;    // --tz (default: this machine's)
+  std::string observed_at;  // --observed-at: when the snapshot was taken (default: now)
+};
+int run_ingest_squeue(const GlobalOptions& global, const IngestSqueueOptions& options);
+
 struct LogOptions {
   std::string job;      // only this job's events (its stream), as the scheduler writes it
   std::string cluster;  // needed only when `job` is ambiguous

@@ -46,6 +46,7 @@ struct CommandLine {
   std::string self;
   IngestSwfOptions swf;
   IngestSacctOptions sacct;
+  IngestSqueueOptions squeue;
   LogOptions log;
   StatsOptions stats;
   QuarantineOptions quarantine;
@@ -111,6 +112,23 @@ void add_log_commands(CommandLine& c) {
       ->capture_default_str();
   ingest_sacct->add_flag("--json", c.sacct.common.json, "print the import summary as JSON");
   add_durability_options(ingest_sacct, &c.sacct.common);
+  auto* ingest_squeue = ingest->add_subcommand(
+      "squeue", "a squeue snapshot, diffed against the ledger: only changes become events");
+  ingest_squeue->add_option("FILE", c.squeue.common.file, "squeue output, or -")->required();
+  ingest_squeue
+      ->add_option("--format", c.squeue.format,
+                   "the -o/--format string (or -O list) given to squeue; ood: Open OnDemand's")
+      ->required();
+  ingest_squeue->add_option("--tz", c.squeue.time_zone,
+                            "IANA zone squeue printed its times in (default: this machine's)");
+  ingest_squeue->add_option(
+      "--observed-at", c.squeue.observed_at,
+      "when the snapshot was taken: ISO 8601 or epoch seconds (default: now)");
+  ingest_squeue->add_option("--cluster", c.squeue.common.cluster, "cluster name")
+      ->capture_default_str();
+  ingest_squeue->add_flag("--json", c.squeue.common.json, "print the import summary as JSON");
+  add_durability_options(ingest_squeue, &c.squeue.common);
+  c.route(ingest_squeue, [&c] { return run_ingest_squeue(c.global, c.squeue); });
   c.route(ingest_swf, [&c] { return run_ingest_swf(c.global, c.swf); });
   c.route(ingest_sacct, [&c] { return run_ingest_sacct(c.global, c.sacct); });
   c.route(log_cmd, [&c] { return run_log(c.global, c.log); });

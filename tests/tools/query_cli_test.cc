@@ -170,3 +170,51 @@ TEST_CASE(
       json_of(run_jobtrail(dir / "db", {"array", "4103947", "--cluster", "ub2", "--json"}));
   CHECK(piped["total"] == 17);
 }
+
+TEST_CASE(
+    "squeue snapshots are diffed against the ledger: only changes become events, an "
+    "array remainder shrinks as tasks start, and A-B-A is a requeue, not a duplicate",
+    "[tools][cli][projections][slurm]") {
+  TempDir dir;
+  const std::string format = "%i|%t|%j|%u|%V|%S|%r";
+  auto write = [&](const std::string& name, const std::string& text) {
+    FILE* f = std::fopen((dir / name).c_str(), "wb");
+    REQUIRE(f != nullptr);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+    return dir / name;
+  };
+  const std::string s1 = write("s1",
+                               "100|PD|sim|alice|2026-01-01T10:00:00|N/A|Priority\n"
+                               "101_[1-4]|PD|sweep|bob|2026-01-01T10:00:00|N/A|Resources\n");
+  const std::string s2 = write("s2",
+                               "100|R|sim|alice|2026-01-01T10:00:00|2026-01-01T10:05:00|None\n"
+                               "101_1|R|sweep|bob|2026-01-01T10:00:00|2026-01-01T10:06:00|None\n"
+                               "101_[2-4]|PD|sweep|bob|2026-01-01T10:00:00|N/A|Resources\n");
+  auto poll = [&](const std::string& file, const std::string& at) {
+    return json_of(
+        run_jobtrail(dir / "db", {"ingest", "squeue", "--format", format, "--tz", "UTC",
+                                  "--cluster", "c", "--observed-at", at, file, "--json"}));
+  };
+  poll(s1, "2026-01-01T10:01:00Z");
+  const json second = poll(s2, "2026-01-01T10:07:00Z");
+  CHECK(poll(s2, "2026-01-01T10:07:00Z")["events_appended"] == 0);  // the same poll again
+  CHECK(poll(s2, "2026-01-01T10:08:00Z")["events_appended"] == 0);  // nothing changed
+  json array = json_of(run_jobtrail(dir / "db", {"array", "101", "--json"}));
+  CHECK(array["total"] == 4);
+  CHECK(array["states"]["RUNNING"] == 1);
+  CHECK(array["states"]["PENDING"] == 3);
+
+  poll(s1, "2026-01-01T10:09:00Z");  // job 100 is pending again: requeued
+  json history = json_of(run_jobtrail(dir / "db", {"history", "100", "--json"}));
+  REQUIRE(history.size() == 3);
+  CHECK(history[1]["to"] == "RUNNING");
+  CHECK(history[1]["effective_at"] == "2026-01-01T10:05:00Z");
+  CHECK(history[1]["effective_basis"] == "REPORTED");
+  CHECK(history[2]["from"] == "RUNNING");
+  CHECK(history[2]["to"] == "PENDING");
+  CHECK(history[2]["effective_at"] == "2026-01-01T10:09:00Z");
+  CHECK(history[2]["effective_basis"] == "OBSERVED");
+  CHECK(run_jobtrail(dir / "db", {"verify"}).exit_code == 0);
+  CHECK(second["quarantined"] == 0);
+}

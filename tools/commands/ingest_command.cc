@@ -7,8 +7,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "events/time_format.h"
 #include "ingest/slurm/sacct_importer.h"
+#include "ingest/slurm/squeue_importer.h"
 #include "ingest/swf/swf_importer.h"
+#include "projections/jobs_projection.h"
 #include "tools/commands.h"
 #include "tools/commands/open_log.h"
 #include "tools/progress.h"
@@ -92,6 +95,39 @@ int run_ingest_sacct(const GlobalOptions& global, const IngestSacctOptions& opti
     sacct.time_zone = options.time_zone;
     sacct.line = line;
     return ingest::slurm::import_sacct(log, options.common.file, sacct);
+  });
+}
+
+int run_ingest_squeue(const GlobalOptions& global, const IngestSqueueOptions& options) {
+  int64_t observed_at_us = 0;
+  if (!options.observed_at.empty()) {
+    auto parsed = parse_time_us(options.observed_at);
+    if (!parsed.ok()) {
+      spdlog::error("--observed-at: {}", parsed.status().message());
+      return 2;
+    }
+    observed_at_us = *parsed;
+  }
+  return run_import(global, "squeue", options.common, [&](EventLog& log, const auto& line) {
+    ingest::slurm::SqueueImportOptions squeue;
+    squeue.format = options.format;
+    squeue.time_zone = options.time_zone;
+    squeue.line = line;
+    squeue.line.observed_at_us = observed_at_us;
+    // The snapshot is diffed against the jobs projection (caught up before the import).
+    projections::StoredState jobs(log, std::string(projections::JobsProjection::kName));
+    squeue.known = [&jobs](std::string_view cluster,
+                           std::string_view job) -> Result<std::optional<ingest::slurm::KnownJob>> {
+      auto view = projections::read_job(jobs, cluster, job);
+      if (!view.ok()) return view.status();
+      if (!view->has_value()) return std::optional<ingest::slurm::KnownJob>();
+      const projections::JobView& v = **view;
+      auto priority = v.fields.find("priority");
+      return std::optional<ingest::slurm::KnownJob>(ingest::slurm::KnownJob{
+          v.state, v.reason, priority == v.fields.end() ? "" : priority->second, v.partition, v.qos,
+          v.name, v.nodes});
+    };
+    return ingest::slurm::import_squeue(log, options.common.file, squeue);
   });
 }
 

@@ -1,0 +1,47 @@
+// SQUEUE importer: a squeue snapshot (a poll, captured or piped) diffed against what the ledger
+// already knows, so that only changes become events.
+//
+// For each row, with fixed ordinals:
+//   0  JobSubmitted             a job the ledger has not seen (at SubmitTime when squeue gave
+//                               it, else at the observation time, marked OBSERVED)
+//   1  JobStateChanged          the row's state differs from the known one: at StartTime for a
+//                               start when squeue gave it, else at the observation time
+//   2  JobFieldsUpdated         reason, priority, partition, qos, name or nodes changed
+// A job that is known but missing from the snapshot yields nothing: squeue forgets jobs after
+// MinJobAge, and the ledger never guesses an end state (sacct says how a job ended).
+// Identity: a snapshot is a poll identified by its observation time, so importing the same
+// capture with the same --observed-at appends nothing, while the same output observed later is
+// a new poll (and the diff makes it yield only what changed).
+// Pending array remainders ("5_[3-20%5]") are rows like any other; as tasks start they show up
+// on their own rows and the arrays projection moves them out of the remainder.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "events/event_log.h"
+#include "events/job_state.h"
+#include "ingest/line_import.h"
+
+namespace jobtrail::ingest::slurm {
+
+// What the ledger believes about one job now (tools/ answers this from the jobs projection).
+struct KnownJob {
+  fb::JobState state = fb::JobState::UNKNOWN;
+  std::string reason, priority, partition, qos, name, nodes;
+};
+using KnownJobLookup =
+    std::function<Result<std::optional<KnownJob>>(std::string_view cluster, std::string_view job)>;
+
+struct SqueueImportOptions {
+  std::string format;      // the -o/--format string (or -O list) given to squeue
+  std::string time_zone;   // IANA name; empty: this machine's zone
+  LineImportOptions line;  // line.observed_at_us: when the snapshot was taken (0: now)
+  KnownJobLookup known;
+};
+
+Result<LineImportStats> import_squeue(EventLog& log, const std::string& path,
+                                      const SqueueImportOptions& options);
+
+}  // namespace jobtrail::ingest::slurm
