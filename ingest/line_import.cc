@@ -155,6 +155,25 @@ class LineImport {
 
 }  // namespace
 
+EventHeaderFields record_event_header(const RecordContext& c, fb::SourceKind kind,
+                                      std::string_view command, const JobKey& job, uint32_t ordinal,
+                                      int64_t effective_at_us, fb::TimeBasis basis) {
+  EventHeaderFields h;
+  h.observed_at_us = c.observed_at_us;
+  h.effective_at_us = effective_at_us;
+  h.effective_basis = basis;
+  h.cluster = c.cluster;
+  h.job = job;
+  h.provenance.source_kind = kind;
+  h.provenance.origin = c.origin;
+  h.provenance.command = std::string(command);
+  h.provenance.offset = c.offset;
+  h.provenance.line = c.line;
+  h.provenance.ordinal = ordinal;
+  h.provenance.identity = c.identity;
+  return h;
+}
+
 Result<LineImportStats> import_lines(EventLog& log, const std::string& path, LineFormat& format,
                                      const LineImportOptions& options) {
   if (options.cluster.empty()) return Status::invalid_argument("--cluster must not be empty");

@@ -31,6 +31,11 @@ struct RecordContext {
   int64_t observed_at_us = 0;
 };
 
+// The header of an event made from one record: its times, cluster, job and provenance.
+EventHeaderFields record_event_header(const RecordContext& context, fb::SourceKind kind,
+                                      std::string_view command, const JobKey& job, uint32_t ordinal,
+                                      int64_t effective_at_us, fb::TimeBasis basis);
+
 class LineFormat {
  public:
   virtual ~LineFormat() = default;

@@ -16,20 +16,8 @@ bool ends_the_run(fb::JobState state) {
 
 EventHeaderFields make_header(const RecordContext& c, const SacctRecord& r, uint32_t ordinal,
                               int64_t effective_at_us) {
-  EventHeaderFields h;
-  h.observed_at_us = c.observed_at_us;
-  h.effective_at_us = effective_at_us;
-  h.effective_basis = fb::TimeBasis::REPORTED;
-  h.cluster = c.cluster;
-  h.job = r.job_key;
-  h.provenance.source_kind = fb::SourceKind::SACCT;
-  h.provenance.origin = c.origin;
-  h.provenance.command = "sacct";
-  h.provenance.offset = c.offset;
-  h.provenance.line = c.line;
-  h.provenance.ordinal = ordinal;
-  h.provenance.identity = c.identity;
-  return h;
+  return record_event_header(c, fb::SourceKind::SACCT, "sacct", r.job_key, ordinal, effective_at_us,
+                             fb::TimeBasis::REPORTED);
 }
 
 JobSubmittedFields submitted_fields(const SacctRecord& r) {
@@ -140,12 +128,9 @@ class SacctLineFormat final : public LineFormat {
 
 Result<LineImportStats> import_sacct(EventLog& log, const std::string& path,
                                      const SacctImportOptions& options) {
-  TimeZone zone = TimeZone::local();
-  if (!options.time_zone.empty()) {
-    auto located = TimeZone::locate(options.time_zone);
-    if (!located.ok()) return located.status();
-    zone = std::move(located).value();
-  }
+  auto located = TimeZone::named_or_local(options.time_zone);
+  if (!located.ok()) return located.status();
+  TimeZone zone = std::move(located).value();
   std::optional<SacctParser> parser;
   if (!options.format.empty()) {
     auto created = SacctParser::create(options.format, zone);

@@ -62,6 +62,11 @@ class TimeZone {
   static TimeZone utc() { return TimeZone(); }
   // This machine's zone (the system tzdb's current zone; UTC if it cannot say).
   static TimeZone local();
+  // `iana_name`, or this machine's zone when it is empty (the --tz default).
+  static Result<TimeZone> named_or_local(std::string_view iana_name) {
+    if (iana_name.empty()) return local();
+    return locate(iana_name);
+  }
 
   const std::string& name() const { return name_; }
   bool is_utc() const { return zone_ == nullptr; }

@@ -13,20 +13,9 @@ enum Ordinal : uint32_t { kSubmitted = 0, kChanged = 1, kFields = 2 };
 
 EventHeaderFields make_header(const RecordContext& c, const JobKey& job, uint32_t ordinal,
                               std::optional<int64_t> reported_at_us) {
-  EventHeaderFields h;
-  h.observed_at_us = c.observed_at_us;
-  h.effective_at_us = reported_at_us.value_or(c.observed_at_us);
-  h.effective_basis = reported_at_us ? fb::TimeBasis::REPORTED : fb::TimeBasis::OBSERVED;
-  h.cluster = c.cluster;
-  h.job = job;
-  h.provenance.source_kind = fb::SourceKind::SQUEUE;
-  h.provenance.origin = c.origin;
-  h.provenance.command = "squeue";
-  h.provenance.offset = c.offset;
-  h.provenance.line = c.line;
-  h.provenance.ordinal = ordinal;
-  h.provenance.identity = c.identity;
-  return h;
+  return record_event_header(c, fb::SourceKind::SQUEUE, "squeue", job, ordinal,
+                             reported_at_us.value_or(c.observed_at_us),
+                             reported_at_us ? fb::TimeBasis::REPORTED : fb::TimeBasis::OBSERVED);
 }
 
 KnownJob known_from_row(const SqueueRecord& r) {
@@ -160,12 +149,9 @@ class SqueueLineFormat final : public LineFormat {
 
 Result<LineImportStats> import_squeue(EventLog& log, const std::string& path,
                                       const SqueueImportOptions& options) {
-  TimeZone zone = TimeZone::local();
-  if (!options.time_zone.empty()) {
-    auto located = TimeZone::locate(options.time_zone);
-    if (!located.ok()) return located.status();
-    zone = std::move(located).value();
-  }
+  auto located = TimeZone::named_or_local(options.time_zone);
+  if (!located.ok()) return located.status();
+  TimeZone zone = std::move(located).value();
   auto parser =
       SqueueParser::create(options.format == "ood" ? kOodSqueueFormat : options.format, zone);
   if (!parser.ok()) return parser.status();

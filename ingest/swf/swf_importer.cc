@@ -55,20 +55,9 @@ std::string id_or_name(int64_t id, const std::map<int64_t, std::string>& names) 
 
 EventHeaderFields make_header(const SwfRecordContext& c, const JobKey& job, uint32_t ordinal,
                               int64_t effective_at_us, fb::TimeBasis basis) {
-  EventHeaderFields h;
-  h.observed_at_us = c.observed_at_us;
-  h.effective_at_us = effective_at_us;
-  h.effective_basis = basis;
-  h.cluster = c.cluster;
-  h.job = job;
-  h.provenance.source_kind = fb::SourceKind::SWF;
-  h.provenance.origin = c.origin;
-  h.provenance.command = "swf " + c.origin;
-  h.provenance.offset = c.offset;
-  h.provenance.line = c.line;
-  h.provenance.ordinal = ordinal;
-  h.provenance.identity = c.identity;
-  return h;
+  const RecordContext record{c.cluster, c.identity, c.origin, c.offset, c.line, c.observed_at_us};
+  return record_event_header(record, fb::SourceKind::SWF, "swf " + c.origin, job, ordinal,
+                             effective_at_us, basis);
 }
 
 JobSubmittedFields submitted_fields(const SwfRecord& r, const SwfHeader& h, int64_t submit_us) {

@@ -2,8 +2,6 @@
 // sections "slurm/" and "Format quirks worth testing"), plus hand-made bad rows.
 #include "ingest/slurm/sacct_parser.h"
 
-#include <zlib.h>
-
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <functional>
@@ -14,9 +12,15 @@
 #include <vector>
 
 #include "events/limits.h"
+#include "ingest/captured_data.h"
 
 namespace jobtrail::ingest::slurm {
 namespace {
+
+using testing::split_lines;
+std::string read_capture(const std::string& name) {
+  return testing::read_captured("slurm", name);
+}
 
 // The field list xdmod passes to sacct (data README, "xdmod sacct field order").
 constexpr std::string_view kXdmodFormat =
@@ -24,31 +28,6 @@ constexpr std::string_view kXdmodFormat =
     "elapsed,exitcode,state,nnodes,ncpus,reqcpus,reqmem,reqtres,alloctres,timelimit,nodelist,"
     "jobname";
 constexpr int64_t kUs = 1'000'000;
-
-// The whole file, gunzipped if it is gzip (gzread passes plain files through).
-std::string read_capture(const std::string& name) {
-  const std::string path = std::string(JOBTRAIL_TEST_DATA_DIR) + "/slurm/" + name;
-  gzFile file = gzopen(path.c_str(), "rb");
-  REQUIRE(file != nullptr);
-  std::string text;
-  char buffer[1 << 16];
-  int n = 0;
-  while ((n = gzread(file, buffer, sizeof buffer)) > 0) text.append(buffer, std::size_t(n));
-  REQUIRE(n == 0);
-  gzclose(file);
-  return text;
-}
-
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    const std::size_t newline = text.find('\n');
-    lines.push_back(text.substr(0, newline));
-    if (newline == std::string_view::npos) break;
-    text.remove_prefix(newline + 1);
-  }
-  return lines;
-}
 
 SacctParser xdmod_parser(std::string_view zone_name = "UTC") {
   Result<TimeZone> zone = TimeZone::locate(zone_name);

@@ -3,8 +3,6 @@
 // name holding \x1F, a replacement character in a name), and on hand-made -o / -O output.
 #include "ingest/slurm/squeue_parser.h"
 
-#include <zlib.h>
-
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <string>
@@ -13,24 +11,17 @@
 #include <vector>
 
 #include "events/limits.h"
+#include "ingest/captured_data.h"
 
 namespace jobtrail::ingest::slurm {
 namespace {
 
-constexpr int64_t kUs = 1'000'000;
-
+using testing::split_lines;
 std::string read_capture(const std::string& name) {
-  const std::string path = std::string(JOBTRAIL_TEST_DATA_DIR) + "/slurm/" + name;
-  gzFile file = gzopen(path.c_str(), "rb");
-  REQUIRE(file != nullptr);
-  std::string text;
-  char buffer[1 << 16];
-  int n = 0;
-  while ((n = gzread(file, buffer, sizeof buffer)) > 0) text.append(buffer, std::size_t(n));
-  REQUIRE(n == 0);
-  gzclose(file);
-  return text;
+  return testing::read_captured("slurm", name);
 }
+
+constexpr int64_t kUs = 1'000'000;
 
 std::vector<std::string> capture_lines(const std::string& name) {
   const std::string text = read_capture(name);

@@ -2,8 +2,6 @@
 // sections "swf/" and "Format quirks worth testing"), plus hand-written bad lines.
 #include "ingest/swf/swf_parser.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstddef>
@@ -16,37 +14,14 @@
 #include <vector>
 
 #include "events/limits.h"
+#include "ingest/captured_data.h"
 
 namespace jobtrail::ingest::swf {
 namespace {
 
-// The whole file, gunzipped if it is gzip (gzread passes plain files through).
+using testing::split_lines;
 std::string read_trace(const std::string& name) {
-  const std::string path = std::string(JOBTRAIL_TEST_DATA_DIR) + "/swf/" + name;
-  gzFile file = gzopen(path.c_str(), "rb");
-  REQUIRE(file != nullptr);
-  std::string text;
-  char buffer[1 << 16];
-  int n = 0;
-  while ((n = gzread(file, buffer, sizeof buffer)) > 0) text.append(buffer, std::size_t(n));
-  REQUIRE(n == 0);
-  gzclose(file);
-  return text;
-}
-
-// The lines of `text` without their '\n' (no empty piece after a final '\n').
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    const std::size_t newline = text.find('\n');
-    if (newline == std::string_view::npos) {
-      lines.push_back(text);
-      break;
-    }
-    lines.push_back(text.substr(0, newline));
-    text.remove_prefix(newline + 1);
-  }
-  return lines;
+  return testing::read_captured("swf", name);
 }
 
 struct TraceScan {
