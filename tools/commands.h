@@ -34,6 +34,12 @@ struct IngestSacctOptions {
 };
 int run_ingest_sacct(const GlobalOptions& global, const IngestSacctOptions& options);
 
+struct IngestJobcompOptions {
+  IngestSwfOptions common;  // file, cluster, durability, batch size, --json
+  std::string time_zone;    // --tz (default: this machine's)
+};
+int run_ingest_jobcomp(const GlobalOptions& global, const IngestJobcompOptions& options);
+
 struct IngestSqueueOptions {
   IngestSwfOptions common;  // file, cluster, durability, batch size, --json
   std::string format;       // the -o/--format string (or -O list) given to squeue

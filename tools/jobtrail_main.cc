@@ -47,6 +47,7 @@ struct CommandLine {
   IngestSwfOptions swf;
   IngestSacctOptions sacct;
   IngestSqueueOptions squeue;
+  IngestJobcompOptions jobcomp;
   LogOptions log;
   StatsOptions stats;
   QuarantineOptions quarantine;
@@ -129,6 +130,16 @@ void add_log_commands(CommandLine& c) {
   ingest_squeue->add_flag("--json", c.squeue.common.json, "print the import summary as JSON");
   add_durability_options(ingest_squeue, &c.squeue.common);
   c.route(ingest_squeue, [&c] { return run_ingest_squeue(c.global, c.squeue); });
+  auto* ingest_jobcomp = ingest->add_subcommand(
+      "jobcomp", "SLURM jobcomp/filetxt completion records (a file, or - for standard input)");
+  ingest_jobcomp->add_option("FILE", c.jobcomp.common.file, "jobcomp log, or -")->required();
+  ingest_jobcomp->add_option("--tz", c.jobcomp.time_zone,
+                             "IANA zone the records' times are in (default: this machine's)");
+  ingest_jobcomp->add_option("--cluster", c.jobcomp.common.cluster, "cluster name")
+      ->capture_default_str();
+  ingest_jobcomp->add_flag("--json", c.jobcomp.common.json, "print the import summary as JSON");
+  add_durability_options(ingest_jobcomp, &c.jobcomp.common);
+  c.route(ingest_jobcomp, [&c] { return run_ingest_jobcomp(c.global, c.jobcomp); });
   c.route(ingest_swf, [&c] { return run_ingest_swf(c.global, c.swf); });
   c.route(ingest_sacct, [&c] { return run_ingest_sacct(c.global, c.sacct); });
   c.route(log_cmd, [&c] { return run_log(c.global, c.log); });

@@ -14,10 +14,10 @@ bool ends_the_run(fb::JobState state) {
   return is_terminal(state) || state == fb::JobState::REQUEUED;
 }
 
-EventHeaderFields make_header(const RecordContext& c, const SacctRecord& r, uint32_t ordinal,
-                              int64_t effective_at_us) {
-  return record_event_header(c, fb::SourceKind::SACCT, "sacct", r.job_key, ordinal, effective_at_us,
-                             fb::TimeBasis::REPORTED);
+EventHeaderFields make_header(const RecordContext& c, const SacctRecord& r, fb::SourceKind kind,
+                              uint32_t ordinal, int64_t effective_at_us) {
+  return record_event_header(c, kind, kind == fb::SourceKind::JOBCOMP ? "jobcomp" : "sacct",
+                             r.job_key, ordinal, effective_at_us, fb::TimeBasis::REPORTED);
 }
 
 JobSubmittedFields submitted_fields(const SacctRecord& r) {
@@ -78,40 +78,7 @@ class SacctLineFormat final : public LineFormat {
 
   Status record_events(const RecordContext& c, EventBuilder& builder,
                        std::vector<BuiltEvent>* out) override {
-    const SacctRecord& r = record_;
-    const auto add = [&](Result<BuiltEvent> built) -> Status {
-      if (!built.ok()) return built.status();
-      out->push_back(std::move(built).value());
-      return Status();
-    };
-    if (r.submit.epoch_us) {
-      JT_RETURN_IF_ERROR(add(builder.job_submitted(
-          make_header(c, r, kSubmitted, *r.submit.epoch_us), submitted_fields(r))));
-    }
-    // SLURM gives a job cancelled while pending Start = End, no nodes and no elapsed time: it
-    // never ran, and the ledger must not say it did.
-    const bool never_ran =
-        r.node_count == std::optional<uint64_t>(0) && r.elapsed_s.value_or(1) == 0;
-    const bool ran = r.start.epoch_us.has_value() && !never_ran;
-    if (ran) {
-      JobStateChangedFields f = change(fb::JobState::PENDING, fb::JobState::RUNNING);
-      f.nodes = r.node_list;
-      f.cpus = r.ncpus.value_or(0);
-      JT_RETURN_IF_ERROR(
-          add(builder.job_state_changed(make_header(c, r, kStarted, *r.start.epoch_us), f)));
-    }
-    if (r.end.epoch_us && ends_the_run(r.state.state)) {
-      const fb::JobState from = ran ? fb::JobState::RUNNING : fb::JobState::PENDING;
-      JobStateChangedFields f = change(from, r.state.state);
-      f.raw_state = r.state.raw;
-      if (r.exit_code) {
-        f.exit_code = static_cast<int32_t>(r.exit_code->status);
-        f.signal = static_cast<int32_t>(r.exit_code->signal);
-      }
-      JT_RETURN_IF_ERROR(
-          add(builder.job_state_changed(make_header(c, r, kEnded, *r.end.epoch_us), f)));
-    }
-    return Status();
+    return accounting_record_events(record_, fb::SourceKind::SACCT, c, builder, out);
   }
 
   ClusterRegisteredFields cluster_registration(const std::string& cluster) const override {
@@ -125,6 +92,42 @@ class SacctLineFormat final : public LineFormat {
 };
 
 }  // namespace
+
+Status accounting_record_events(const SacctRecord& r, fb::SourceKind kind, const RecordContext& c,
+                                EventBuilder& builder, std::vector<BuiltEvent>* out) {
+  const auto add = [&](Result<BuiltEvent> built) -> Status {
+    if (!built.ok()) return built.status();
+    out->push_back(std::move(built).value());
+    return Status();
+  };
+  if (r.submit.epoch_us) {
+    JT_RETURN_IF_ERROR(add(builder.job_submitted(
+        make_header(c, r, kind, kSubmitted, *r.submit.epoch_us), submitted_fields(r))));
+  }
+  // SLURM gives a job cancelled while pending Start = End, no nodes and no elapsed time: it
+  // never ran, and the ledger must not say it did.
+  const bool never_ran = r.node_count == std::optional<uint64_t>(0) && r.elapsed_s.value_or(1) == 0;
+  const bool ran = r.start.epoch_us.has_value() && !never_ran;
+  if (ran) {
+    JobStateChangedFields f = change(fb::JobState::PENDING, fb::JobState::RUNNING);
+    f.nodes = r.node_list;
+    f.cpus = r.ncpus.value_or(0);
+    JT_RETURN_IF_ERROR(
+        add(builder.job_state_changed(make_header(c, r, kind, kStarted, *r.start.epoch_us), f)));
+  }
+  if (r.end.epoch_us && ends_the_run(r.state.state)) {
+    const fb::JobState from = ran ? fb::JobState::RUNNING : fb::JobState::PENDING;
+    JobStateChangedFields f = change(from, r.state.state);
+    f.raw_state = r.state.raw;
+    if (r.exit_code) {
+      f.exit_code = static_cast<int32_t>(r.exit_code->status);
+      f.signal = static_cast<int32_t>(r.exit_code->signal);
+    }
+    JT_RETURN_IF_ERROR(
+        add(builder.job_state_changed(make_header(c, r, kind, kEnded, *r.end.epoch_us), f)));
+  }
+  return Status();
+}
 
 Result<LineImportStats> import_sacct(EventLog& log, const std::string& path,
                                      const SacctImportOptions& options) {

@@ -16,6 +16,7 @@
 
 #include "events/event_log.h"
 #include "ingest/line_import.h"
+#include "ingest/slurm/sacct_parser.h"
 
 namespace jobtrail::ingest::slurm {
 
@@ -24,6 +25,12 @@ struct SacctImportOptions {
   std::string time_zone;  // IANA name; empty: this machine's zone
   LineImportOptions line;
 };
+
+// The events of one accounting record (a sacct row, or a jobcomp record read into the same
+// shape), as described above; `kind` is the provenance's source kind.
+Status accounting_record_events(const SacctRecord& record, fb::SourceKind kind,
+                                const RecordContext& context, EventBuilder& builder,
+                                std::vector<BuiltEvent>* out);
 
 Result<LineImportStats> import_sacct(EventLog& log, const std::string& path,
                                      const SacctImportOptions& options);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "events/time_format.h"
+#include "ingest/slurm/jobcomp_importer.h"
 #include "ingest/slurm/sacct_importer.h"
 #include "ingest/slurm/squeue_importer.h"
 #include "ingest/swf/swf_importer.h"
@@ -95,6 +96,15 @@ int run_ingest_sacct(const GlobalOptions& global, const IngestSacctOptions& opti
     sacct.time_zone = options.time_zone;
     sacct.line = line;
     return ingest::slurm::import_sacct(log, options.common.file, sacct);
+  });
+}
+
+int run_ingest_jobcomp(const GlobalOptions& global, const IngestJobcompOptions& options) {
+  return run_import(global, "jobcomp", options.common, [&](EventLog& log, const auto& line) {
+    ingest::slurm::JobcompImportOptions jobcomp;
+    jobcomp.time_zone = options.time_zone;
+    jobcomp.line = line;
+    return ingest::slurm::import_jobcomp(log, options.common.file, jobcomp);
   });
 }
 
