@@ -300,7 +300,8 @@ Status ProjectionEngine::rebuild(EventLog& log, const std::vector<std::string>& 
 
 std::map<std::string, std::string> ProjectionEngine::memory_state(std::string_view name) {
   std::map<std::string, std::string> out;
-  JT_ASSERT(flush_projections().ok());  // memory-mode writers never fail
+  const Status flushed = flush_projections();
+  JT_ASSERT(flushed.ok());  // memory-mode writers never fail
   for (size_t i = 0; i < writers_.size(); ++i) {
     if (writers_[i]->store() != name) continue;
     for (const auto& [key, value] : writers_[i]->overlay()) {

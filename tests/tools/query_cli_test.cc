@@ -116,7 +116,7 @@ TEST_CASE("rebuild and verify agree, and audit prints each fact with its source"
   CHECK(rules.out.find("terminal-then-active") != std::string::npos);
 }
 
-TEST_CASE("array --json counts tasks by state for an array the log has",
+TEST_CASE("array names a missing database or array with a clear error",
           "[tools][cli][projections]") {
   TempDir dir;
   ProcessResult missing_db = run_jobtrail(dir / "nothing", {"array", "1", "--json"});

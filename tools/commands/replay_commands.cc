@@ -44,7 +44,7 @@ int run_rebuild(const GlobalOptions& global, const RebuildOptions& options) {
     bool known = false;
     for (const auto& s : (*engine)->states()) known = known || s.name == name;
     if (!known) {
-      spdlog::error("no projection named {} (jobs, arrays, history)", name);
+      spdlog::error("no projection named {} (jobs, arrays)", name);
       return 2;
     }
   }
