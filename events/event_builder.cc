@@ -159,10 +159,10 @@ Result<BuiltEvent> EventBuilder::accounting_recorded(const EventHeaderFields& he
   auto compressed =
       fbb_.CreateVector(reinterpret_cast<const uint8_t*>(f.compressed.data()), f.compressed.size());
   auto user = add_string(fbb_, f.user), account = add_string(fbb_, f.account);
-  auto partition = add_string(fbb_, f.partition);
-  auto body =
-      fb::CreateAccountingRecorded(fbb_, f.format, f.dictionary_id, f.raw_bytes, compressed, user,
-                                   account, partition, f.cpus, f.gpus, f.start_at_us, f.end_at_us);
+  auto partition = add_string(fbb_, f.partition), step = add_string(fbb_, f.step);
+  auto body = fb::CreateAccountingRecorded(fbb_, f.format, f.dictionary_id, f.raw_bytes, compressed,
+                                           user, account, partition, f.cpus, f.gpus, f.start_at_us,
+                                           f.end_at_us, step);
   return finish(header, fb::Body::AccountingRecorded, body.Union());
 }
 

@@ -88,6 +88,7 @@ struct AccountingRecordedFields {
   std::string user, account, partition;
   uint32_t cpus = 0, gpus = 0;
   int64_t start_at_us = 0, end_at_us = 0;
+  std::string step;  // a job step's record ("batch", "0"); empty for the job's own
 };
 
 struct DependencyDeclaredFields {

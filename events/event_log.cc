@@ -100,6 +100,17 @@ std::string as_slice_string(const rocksdb::Slice& s) {
   return std::string(s.data(), s.size());
 }
 
+Result<RecordDictionary> decode_dictionary(uint32_t id, std::string_view value) {
+  if (value.size() < 2) {
+    return Status::corruption("record dictionary " + std::to_string(id) + " is empty");
+  }
+  RecordDictionary dict;
+  dict.id = id;
+  dict.format = static_cast<fb::RecordFormat>(static_cast<uint8_t>(value[0]));
+  dict.bytes.assign(value.substr(1));
+  return dict;
+}
+
 }  // namespace
 
 class EventLog::Impl {
@@ -110,6 +121,7 @@ class EventLog::Impl {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::string secondary_dir_;  // removed on close
   std::atomic<uint64_t> head_{0};
+  std::atomic<uint32_t> next_dictionary_id_{1};  // above every stored dictionary
 
   std::mutex append_mutex_;
 
@@ -133,6 +145,9 @@ class EventLog::Impl {
   Status open_reader();
   Status check_format_version(bool writer);
   Status load_head();
+  Status load_next_dictionary_id();
+  // A dictionary may be stored once; storing the same id again must carry the same bytes.
+  Status check_new_dictionary(const RecordDictionary& dict);
   void run_syncer();
   rocksdb::ColumnFamilyHandle* cf(CfIndex index) const { return handles_[index]; }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors(
@@ -293,6 +308,39 @@ Status EventLog::Impl::check_format_version(bool writer) {
   return Status();
 }
 
+Status EventLog::Impl::load_next_dictionary_id() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kMeta)));
+  for (it->Seek(
+           rocksdb::Slice(keys::kDictionaryKeyPrefix.data(), keys::kDictionaryKeyPrefix.size()));
+       it->Valid() && it->key().starts_with(rocksdb::Slice(keys::kDictionaryKeyPrefix.data(),
+                                                           keys::kDictionaryKeyPrefix.size()));
+       it->Next()) {
+    auto id = keys::decode_dictionary_key(as_slice_string(it->key()));
+    if (!id) return Status::corruption("a meta dictionary key is not dict/<be32>");
+    next_dictionary_id_ = std::max(next_dictionary_id_.load(), *id + 1);
+  }
+  return from_rocksdb(it->status(), "scan dictionaries");
+}
+
+Status EventLog::Impl::check_new_dictionary(const RecordDictionary& dict) {
+  if (dict.id == 0 || dict.bytes.empty() ||
+      dict.bytes.size() > limits::record_dictionary_bytes_max) {
+    return Status::invalid_argument("record dictionary " + std::to_string(dict.id) +
+                                    " has no id or a size of " + std::to_string(dict.bytes.size()));
+  }
+  std::string stored;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(kMeta), keys::dictionary_key(dict.id), &stored);
+  if (s.IsNotFound()) return Status();
+  JT_RETURN_IF_ERROR(from_rocksdb(s, "read record dictionary"));
+  if (stored.size() == dict.bytes.size() + 1 && std::string_view(stored).substr(1) == dict.bytes &&
+      static_cast<uint8_t>(stored[0]) == static_cast<uint8_t>(dict.format)) {
+    return Status();
+  }
+  return Status::conflict("record dictionary " + std::to_string(dict.id) +
+                          " is already stored with other bytes; dictionaries are never rewritten");
+}
+
 Status EventLog::Impl::load_head() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kLog)));
   it->SeekToLast();
@@ -344,6 +392,7 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const std::string& dir,
   JT_RETURN_IF_ERROR(writer ? impl->open_writer() : impl->open_reader());
   JT_RETURN_IF_ERROR(impl->check_format_version(writer));
   JT_RETURN_IF_ERROR(impl->load_head());
+  JT_RETURN_IF_ERROR(impl->load_next_dictionary_id());
   impl->index_state_cfs();
   impl->written_seq_ = impl->durable_seq_ = impl->head_;
   if (writer && options.durability == Durability::kGroupCommit) {
@@ -415,6 +464,12 @@ Result<AppendResult> EventLog::append(const AppendBatch& batch) {
   }
   for (const SourceCheckpoint& c : batch.checkpoints) {
     wb.Put(d.cf(kSources), c.source, c.value);
+  }
+  for (const RecordDictionary& dict : batch.dictionaries) {
+    JT_RETURN_IF_ERROR(d.check_new_dictionary(dict));
+    std::string value(1, static_cast<char>(dict.format));
+    value += dict.bytes;
+    wb.Put(d.cf(kMeta), keys::dictionary_key(dict.id), value);
   }
   for (const QuarantineRecord& q : batch.quarantined) {
     JT_ASSERT(q.raw.size() <= limits::quarantine_raw_bytes_max);
@@ -665,6 +720,40 @@ Result<std::optional<std::string>> EventLog::checkpoint(std::string_view source)
   if (s.IsNotFound()) return std::optional<std::string>();
   JT_RETURN_IF_ERROR(from_rocksdb(s, "read a source checkpoint"));
   return std::optional<std::string>(std::move(value));
+}
+
+uint32_t EventLog::reserve_dictionary_id() {
+  JT_ASSERT(impl_->options_.mode == EventLogOptions::Mode::kWriter);
+  return impl_->next_dictionary_id_.fetch_add(1);
+}
+
+Result<RecordDictionary> EventLog::dictionary(uint32_t id) const {
+  std::string value;
+  rocksdb::Status s =
+      impl_->db_->Get(rocksdb::ReadOptions(), impl_->cf(kMeta), keys::dictionary_key(id), &value);
+  if (s.IsNotFound()) return Status::not_found("no record dictionary " + std::to_string(id));
+  JT_RETURN_IF_ERROR(from_rocksdb(s, "read record dictionary " + std::to_string(id)));
+  return decode_dictionary(id, value);
+}
+
+Result<std::vector<RecordDictionary>> EventLog::dictionaries() const {
+  std::vector<RecordDictionary> out;
+  const rocksdb::Slice prefix(keys::kDictionaryKeyPrefix.data(), keys::kDictionaryKeyPrefix.size());
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db_->NewIterator(rocksdb::ReadOptions(), impl_->cf(kMeta)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (out.size() >= limits::record_dictionaries_max) {
+      return Status::limit_exceeded("more than " + std::to_string(limits::record_dictionaries_max) +
+                                    " record dictionaries");
+    }
+    auto id = keys::decode_dictionary_key(as_slice_string(it->key()));
+    if (!id) return Status::corruption("a meta dictionary key is not dict/<be32>");
+    auto dict = decode_dictionary(*id, as_slice_string(it->value()));
+    if (!dict.ok()) return dict.status();
+    out.push_back(std::move(dict).value());
+  }
+  JT_RETURN_IF_ERROR(from_rocksdb(it->status(), "scan dictionaries"));
+  return out;
 }
 
 Status EventLog::for_each_quarantined(

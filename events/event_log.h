@@ -34,6 +34,7 @@
 #include "events/event_builder.h"
 #include "events/event_view.h"
 #include "events/quarantine_record.h"
+#include "events/record_dictionary.h"
 #include "events/status.h"
 
 namespace jobtrail {
@@ -60,12 +61,18 @@ struct AppendBatch {
   std::vector<BuiltEvent> events;
   std::vector<SourceCheckpoint> checkpoints;
   std::vector<QuarantineRecord> quarantined;
+  // Dictionaries the batch's raw records are compressed with, stored with them (ids from
+  // EventLog::reserve_dictionary_id; an id already stored must hold the same bytes).
+  std::vector<RecordDictionary> dictionaries;
 
-  bool empty() const { return events.empty() && checkpoints.empty() && quarantined.empty(); }
+  bool empty() const {
+    return events.empty() && checkpoints.empty() && quarantined.empty() && dictionaries.empty();
+  }
   void clear() {
     events.clear();
     checkpoints.clear();
     quarantined.clear();
+    dictionaries.clear();
   }
 };
 
@@ -134,6 +141,13 @@ class EventLog {
                                                  uint64_t seq)>& visit) const;
 
   Result<std::optional<std::string>> checkpoint(std::string_view source) const;
+
+  // Raw-record dictionaries (record_dictionary.h). Writer only: a fresh id, never handed out
+  // twice by this process and above every stored one.
+  uint32_t reserve_dictionary_id();
+  // Every stored dictionary, by ascending id (at most limits::record_dictionaries_max).
+  Result<std::vector<RecordDictionary>> dictionaries() const;
+  Result<RecordDictionary> dictionary(uint32_t id) const;
   Status for_each_quarantined(const std::function<bool(const QuarantineRecord&)>& visit) const;
   Result<uint64_t> quarantined_count() const;
 

@@ -7,7 +7,8 @@
 //   quarantine   := lp(source) be64(offset)                    -> QuarantineRecord (see
 //                                                                 quarantine_record.cc)
 //   sources      := source id (opaque to the log)              -> checkpoint (opaque)
-//   meta         := name ("format_version")                    -> be32
+//   meta         := "format_version"                           -> be32
+//                 | "dict/" be32(id)                            -> u8(RecordFormat) dictionary
 //
 // A stream prefix ends where the seq begins, and lp() makes "4" and "40" differ in their first
 // byte (the length), so a prefix scan over one job never sees another job's entries.
@@ -124,6 +125,19 @@ std::optional<QuarantineKey> decode_quarantine_key(std::string_view key) {
   if (!get_length_prefixed(&key, &source)) return std::nullopt;
   if (key.size() != 8) return std::nullopt;
   return QuarantineKey{std::string(source), get_be64(key.data())};
+}
+
+std::string dictionary_key(uint32_t id) {
+  std::string key(kDictionaryKeyPrefix);
+  put_be32(&key, id);
+  return key;
+}
+
+std::optional<uint32_t> decode_dictionary_key(std::string_view key) {
+  if (key.size() != kDictionaryKeyPrefix.size() + 4 || !key.starts_with(kDictionaryKeyPrefix)) {
+    return std::nullopt;
+  }
+  return get_be32(key.data() + kDictionaryKeyPrefix.size());
 }
 
 }  // namespace jobtrail::keys

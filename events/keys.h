@@ -36,6 +36,11 @@ std::string dedup_key(std::string_view identity, uint32_t ordinal);
 
 // quarantine CF key: source and byte offset of the rejected record.
 std::string quarantine_key(std::string_view source, uint64_t offset);
+
+// meta: "dict/" be32(id), a raw-record dictionary; the prefix alone starts a scan of them all.
+inline constexpr std::string_view kDictionaryKeyPrefix = "dict/";
+std::string dictionary_key(uint32_t id);
+std::optional<uint32_t> decode_dictionary_key(std::string_view key);
 struct QuarantineKey {
   std::string source;
   uint64_t offset = 0;

@@ -48,6 +48,18 @@ inline constexpr uint32_t group_commit_window_ms_max = 1000;
 inline constexpr std::size_t batch_checkpoints_max = 64;
 
 static_assert(batch_events_max * 3 < 1'000'000, "a WriteBatch stays well under RocksDB limits");
+// Raw records (AccountingRecorded): a record format's first dictionary is trained once this
+// many of its records have been seen (zstd's guidance: ~100x the dictionary in samples; 1 000
+// PBS lines of ~400 B give ~400 KiB). Until then records are stored with plain zstd.
+inline constexpr std::size_t record_dictionary_train_records = 1000;
+// The samples kept for training, per format: a few long lines must not hold megabytes.
+inline constexpr std::size_t record_samples_bytes_max = 8 * 1024 * 1024;
+// A trained dictionary's size. Shared by a site's millions of records, so it may be large
+// next to one record; larger than ~1/10 of the samples only memorises them.
+inline constexpr std::size_t record_dictionary_bytes_max = 32 * 1024;
+// Dictionaries one database holds (one per format, plus retrainings).
+inline constexpr std::size_t record_dictionaries_max = 1024;
+
 static_assert(job_key_bytes_max + cluster_name_bytes_max < source_identity_bytes_max);
 static_assert(quarantine_raw_bytes_max <= line_bytes_max);
 static_assert(line_bytes_max < event_bytes_max, "a whole line fits inside one event");

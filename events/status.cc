@@ -21,6 +21,8 @@ const char* code_name(Status::Code code) {
       return "Conflict";
     case Status::Code::kLimitExceeded:
       return "Limit exceeded";
+    case Status::Code::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }

@@ -24,6 +24,7 @@ class [[nodiscard]] Status {
     kUnavailable,      // someone else holds the resource (the writer lock)
     kConflict,         // the stored state disagrees (a newer format version)
     kLimitExceeded,    // a bound from limits.h was hit
+    kInternal,         // a library failed where it should not (zstd out of memory)
   };
 
   Status() = default;  // OK
@@ -38,6 +39,7 @@ class [[nodiscard]] Status {
   static Status unavailable(std::string_view msg) { return Status(Code::kUnavailable, msg); }
   static Status conflict(std::string_view msg) { return Status(Code::kConflict, msg); }
   static Status limit_exceeded(std::string_view msg) { return Status(Code::kLimitExceeded, msg); }
+  static Status internal(std::string_view msg) { return Status(Code::kInternal, msg); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 
+#include "events/assert.h"
 #include "events/keys.h"
 #include "events/limits.h"
+#include "events/record_codec.h"
 #include "events/time_format.h"
 #include "ingest/quarantine.h"
 #include "ingest/text_source.h"
@@ -28,6 +31,9 @@ class LineImport {
 
   Result<LineImportStats> run() {
     JT_RETURN_IF_ERROR(load_checkpoint());
+    auto compressor = RecordCompressor::for_log(log_);
+    if (!compressor.ok()) return compressor.status();
+    compressor_ = std::move(compressor).value();
     for (;;) {  // bounded by the file: each pass consumes one line
       auto line = reader_.next();
       if (!line.ok()) return line.status();
@@ -42,9 +48,10 @@ class LineImport {
 
  private:
   size_t batch_events_max() const {
-    // Leave room for one more record's events: a batch never splits a record.
+    // Leave room for one more record's events and its raw record: a batch never splits a
+    // record.
     return std::clamp<size_t>(options_.batch_events, 1,
-                              limits::batch_events_max - format_.events_per_record_max());
+                              limits::batch_events_max - format_.events_per_record_max() - 1);
   }
 
   Status load_checkpoint() {
@@ -90,11 +97,54 @@ class LineImport {
                                 static_cast<int64_t>(line.offset),
                                 static_cast<int64_t>(line.number),
                                 options_.observed_at_us};
+    const size_t events_before = batch_.events.size();
     Status s = format_.record_events(context, builder_, &batch_.events);
+    if (s.ok()) s = add_raw_record(context, line.text);
     if (!s.ok()) {
+      batch_.events.resize(events_before);  // a record is kept whole or quarantined whole
       quarantine_.report(line.offset, static_cast<int64_t>(line.number), line.text,
                          line.bytes_total, s);
     }
+    return Status();
+  }
+
+  // The record's bytes as read, compressed, as its last event (kRawRecordOrdinal). A dictionary
+  // trained on the way rides in the same batch as this first record compressed with it.
+  Status add_raw_record(const RecordContext& context, std::string_view raw) {
+    std::optional<RawRecordFacts> facts = format_.raw_record_facts();
+    if (!facts) return Status();
+    JT_ASSERT(facts->format != fb::RecordFormat::UNKNOWN);
+    auto compressed = compressor_->compress(facts->format, raw);
+    if (!compressed.ok()) return compressed.status();
+    for (RecordDictionary& dict : compressor_->take_trained()) {
+      batch_.dictionaries.push_back(std::move(dict));
+    }
+    AccountingRecordedFields f;
+    f.format = facts->format;
+    f.dictionary_id = compressed->dictionary_id;
+    f.raw_bytes = static_cast<uint32_t>(raw.size());
+    f.compressed = std::move(compressed->bytes);
+    f.user = facts->user;
+    f.account = facts->account;
+    f.partition = facts->partition;
+    f.cpus = facts->cpus;
+    f.gpus = facts->gpus;
+    f.start_at_us = facts->start_at_us;
+    f.end_at_us = facts->end_at_us;
+    f.step = facts->step;
+    // Dated at the record's latest own time: an accounting record is written when its job ends.
+    const int64_t at_us = std::max({facts->end_at_us, facts->start_at_us, facts->submit_at_us});
+    const bool reported = at_us > 0;
+    auto built = builder_.accounting_recorded(
+        record_event_header(context, facts->source_kind, facts->command, facts->job,
+                            kRawRecordOrdinal, reported ? at_us : context.observed_at_us,
+                            reported ? fb::TimeBasis::REPORTED : fb::TimeBasis::OBSERVED),
+        f);
+    if (!built.ok()) return built.status();
+    batch_.events.push_back(std::move(built).value());
+    ++stats_.raw_records;
+    stats_.raw_bytes += raw.size();
+    stats_.raw_compressed_bytes += f.compressed.size();
     return Status();
   }
 
@@ -147,6 +197,7 @@ class LineImport {
   AppendBatch batch_;
   QuarantineReporter quarantine_;
   EventBuilder builder_;
+  std::unique_ptr<RecordCompressor> compressor_;
   LineImportStats stats_;
   uint64_t resume_offset_ = 0;
   uint64_t next_offset_ = 0;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,24 @@ struct RecordContext {
   int64_t observed_at_us = 0;
 };
 
+// What a raw record's AccountingRecorded event says besides its bytes: the essentials usage
+// and the job view need, read by the format's parser.
+struct RawRecordFacts {
+  fb::RecordFormat format = fb::RecordFormat::UNKNOWN;
+  fb::SourceKind source_kind = fb::SourceKind::UNKNOWN;
+  std::string command;  // provenance command: "sacct", "jobcomp", "pbs accounting"
+  JobKey job;           // the job the record belongs to (a step's record: its job)
+  std::string step;     // "batch", "0" for a step's own record; empty for the job's
+  std::string user, account, partition;
+  uint32_t cpus = 0, gpus = 0;
+  int64_t start_at_us = 0, end_at_us = 0;  // 0: not known
+  int64_t submit_at_us = 0;
+};
+
+// A record's raw bytes are kept as its last event, at this fixed ordinal, so they never
+// collide with the ordinals of the record's transitions.
+inline constexpr uint32_t kRawRecordOrdinal = 255;
+
 // The header of an event made from one record: its times, cluster, job and provenance.
 EventHeaderFields record_event_header(const RecordContext& context, fb::SourceKind kind,
                                       std::string_view command, const JobKey& job, uint32_t ordinal,
@@ -50,6 +69,9 @@ class LineFormat {
                                std::vector<BuiltEvent>* out) = 0;
   // What to register the cluster with (once per cluster, ever), after the first record.
   virtual ClusterRegisteredFields cluster_registration(const std::string& cluster) const = 0;
+  // The record parse() just accepted is kept byte-exact (events/record_codec.h) with these
+  // facts; nullopt keeps nothing. Asked only after record_events() succeeded.
+  virtual std::optional<RawRecordFacts> raw_record_facts() const { return std::nullopt; }
 };
 
 struct LineImportOptions {
@@ -67,7 +89,10 @@ struct LineImportStats {
   uint64_t events_duplicate = 0;
   uint64_t records_skipped_by_checkpoint = 0;
   uint64_t quarantined = 0;
-  uint64_t first_seq = 0;  // 0 when nothing was appended
+  uint64_t raw_records = 0;           // records kept byte-exact (AccountingRecorded)
+  uint64_t raw_bytes = 0;             // their size as read
+  uint64_t raw_compressed_bytes = 0;  // and as stored
+  uint64_t first_seq = 0;             // 0 when nothing was appended
   uint64_t last_seq = 0;
 };
 

@@ -95,6 +95,14 @@ struct HistoryOptions {
 };
 int run_history(const GlobalOptions& global, const HistoryOptions& options);
 
+struct RecordOptions {
+  std::string job;
+  std::string cluster;
+  bool raw = false;  // only the records' bytes, each followed by a newline
+  bool json = false;
+};
+int run_record(const GlobalOptions& global, const RecordOptions& options);
+
 struct RebuildOptions {
   std::vector<std::string> names;  // empty: every projection
   uint32_t batch_events = 16384;   // events per projection commit

@@ -55,6 +55,7 @@ struct CommandLine {
   JobsOptions jobs;
   ArrayOptions array;
   HistoryOptions history;
+  RecordOptions record;
   RebuildOptions rebuild;
   VerifyOptions verify_projections;
   AsOfOptions as_of;
@@ -148,7 +149,7 @@ void add_log_commands(CommandLine& c) {
   c.route(verify_cmd, [&c] { return run_verify_log(c.global, c.verify); });
 }
 
-// jobs, array, history: answers from the projections.
+// jobs, array, history: answers from the projections; record: from the job's stream.
 void add_query_commands(CommandLine& c) {
   CLI::App& app = c.app;
   auto& jobs = c.jobs;
@@ -173,7 +174,16 @@ void add_query_commands(CommandLine& c) {
   history_cmd->add_option("--cluster", history.cluster, "the job's cluster, when ambiguous");
   history_cmd->add_flag("--json", history.json, "a JSON array of transitions");
 
+  auto& record = c.record;
+  auto* record_cmd =
+      app.add_subcommand("record", "a job's original accounting records, byte for byte");
+  record_cmd->add_option("JOB", record.job, "the job as the scheduler writes it")->required();
+  record_cmd->add_option("--cluster", record.cluster, "the job's cluster, when ambiguous");
+  record_cmd->add_flag("--raw", record.raw, "only the records, each followed by a newline");
+  record_cmd->add_flag("--json", record.json, "a JSON array (bytes that are not UTF-8 replaced)");
+
   c.route(jobs_cmd, [&c] { return run_jobs(c.global, c.jobs); });
+  c.route(record_cmd, [&c] { return run_record(c.global, c.record); });
   c.route(array_cmd, [&c] { return run_array(c.global, c.array); });
   c.route(history_cmd, [&c] { return run_history(c.global, c.history); });
 }

@@ -135,6 +135,9 @@ class JobcompLineFormat final : public LineFormat {
                        std::vector<BuiltEvent>* out) override {
     return accounting_record_events(record_, fb::SourceKind::JOBCOMP, c, builder, out);
   }
+  std::optional<RawRecordFacts> raw_record_facts() const override {
+    return accounting_record_facts(record_, fb::RecordFormat::JOBCOMP, fb::SourceKind::JOBCOMP);
+  }
   ClusterRegisteredFields cluster_registration(const std::string& cluster) const override {
     return ClusterRegisteredFields{cluster, "slurm", zone_.name(), ""};
   }

@@ -71,14 +71,22 @@ class SacctLineFormat final : public LineFormat {
     auto parsed = parser_->parse_line(line);
     if (!parsed.ok()) return parsed.status();
     auto* record = std::get_if<SacctRecord>(&*parsed);
-    if (record == nullptr || record->is_step) return false;  // steps: accounting detail
+    if (record == nullptr) return false;
     record_ = std::move(*record);
     return true;
   }
 
+  // A step's row is accounting detail: no transitions of its own, but its raw record is kept
+  // (with its job's), so `record JOB` gives back every row sacct printed for the job.
   Status record_events(const RecordContext& c, EventBuilder& builder,
                        std::vector<BuiltEvent>* out) override {
+    if (record_.is_step) return Status();
     return accounting_record_events(record_, fb::SourceKind::SACCT, c, builder, out);
+  }
+
+  std::optional<RawRecordFacts> raw_record_facts() const override {
+    return accounting_record_facts(record_, fb::RecordFormat::SACCT_PARSABLE,
+                                   fb::SourceKind::SACCT);
   }
 
   ClusterRegisteredFields cluster_registration(const std::string& cluster) const override {
@@ -127,6 +135,25 @@ Status accounting_record_events(const SacctRecord& r, fb::SourceKind kind, const
         add(builder.job_state_changed(make_header(c, r, kind, kEnded, *r.end.epoch_us), f)));
   }
   return Status();
+}
+
+RawRecordFacts accounting_record_facts(const SacctRecord& r, fb::RecordFormat format,
+                                       fb::SourceKind kind) {
+  RawRecordFacts f;
+  f.format = format;
+  f.source_kind = kind;
+  f.command = kind == fb::SourceKind::JOBCOMP ? "jobcomp" : "sacct";
+  f.job = r.job_key;
+  f.step = r.step;
+  f.user = r.user;
+  f.account = r.account;
+  f.partition = r.partition;
+  f.cpus = r.ncpus.value_or(r.req_cpus.value_or(0));
+  f.gpus = tres_count(r.alloc_tres, "gres/gpu");
+  f.submit_at_us = r.submit.epoch_us.value_or(0);
+  f.start_at_us = r.start.epoch_us.value_or(0);
+  f.end_at_us = r.end.epoch_us.value_or(0);
+  return f;
 }
 
 Result<LineImportStats> import_sacct(EventLog& log, const std::string& path,

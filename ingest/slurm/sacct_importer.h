@@ -1,11 +1,12 @@
 // SACCT importer: sacct output (captured or piped) into events, through ingest/line_import.
 //
-// Each allocation row (steps are parsed and skipped) yields, with fixed ordinals:
+// Each allocation row (a step's row yields only its raw record) yields, with fixed ordinals:
 //   0  JobSubmitted                      at Submit (when known)
 //   1  JobStateChanged PENDING->RUNNING  at Start (when known)
 //   2  JobStateChanged ->State           at End, when the row's state is final (or REQUEUED,
 //                                        an earlier run listed by --duplicates): from RUNNING if
 //                                        it started, else from PENDING (cancelled while pending)
+//   255 AccountingRecorded               the row's bytes as sacct printed them (line_import.h)
 // A RUNNING or PENDING row yields only what it knows; a row cancelled while pending (SLURM
 // prints Start = End, no nodes, no elapsed time) yields no RUNNING. Times are the scheduler's, read
 // in the zone of the machine that ran sacct (--tz), so effective_at is REPORTED. Array rows keep
@@ -31,6 +32,11 @@ struct SacctImportOptions {
 Status accounting_record_events(const SacctRecord& record, fb::SourceKind kind,
                                 const RecordContext& context, EventBuilder& builder,
                                 std::vector<BuiltEvent>* out);
+
+// The facts kept beside a row's raw bytes (its AccountingRecorded event): a step's row belongs
+// to its job, with `step` set.
+RawRecordFacts accounting_record_facts(const SacctRecord& record, fb::RecordFormat format,
+                                       fb::SourceKind kind);
 
 Result<LineImportStats> import_sacct(EventLog& log, const std::string& path,
                                      const SacctImportOptions& options);

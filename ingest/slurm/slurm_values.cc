@@ -22,6 +22,7 @@
 #include <system_error>
 #include <utility>
 
+#include "events/limits.h"
 #include "events/time_format.h"
 #include "ingest/input_quote.h"
 
@@ -531,6 +532,32 @@ void expand_pattern(const HostPattern& pattern, std::size_t g, const std::string
 }
 
 }  // namespace
+
+uint32_t tres_count(std::string_view tres, std::string_view name) {
+  uint64_t untyped = 0, typed = 0;
+  bool untyped_seen = false;
+  size_t begin = 0;
+  for (size_t i = 0; i < limits::line_bytes_max && begin <= tres.size(); ++i) {
+    size_t end = tres.find(',', begin);
+    if (end == std::string_view::npos) end = tres.size();
+    std::string_view entry = tres.substr(begin, end - begin);
+    begin = end + 1;
+    const size_t eq = entry.find('=');
+    if (eq == std::string_view::npos || !entry.starts_with(name)) continue;
+    std::string_view key = entry.substr(0, eq), value = entry.substr(eq + 1);
+    uint64_t n = 0;
+    auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec != std::errc() || ptr != value.data() + value.size()) continue;
+    if (key == name) {
+      untyped += n;
+      untyped_seen = true;
+    } else if (key.size() > name.size() && key[name.size()] == ':') {
+      typed += n;
+    }
+  }
+  const uint64_t count = untyped_seen ? untyped : typed;
+  return static_cast<uint32_t>(std::min<uint64_t>(count, UINT32_MAX));
+}
 
 Result<uint64_t> count_hostlist_nodes(std::string_view hostlist) {
   if (is_empty_hostlist(hostlist)) return uint64_t{0};

@@ -133,6 +133,12 @@ struct SlurmState {
 };
 SlurmState parse_slurm_state(std::string_view text);
 
+// The count a TRES list gives one resource, summed over its typed forms: in
+// "billing=12,cpu=12,gres/gpu=2,gres/gpu:v100=2,mem=31000M", "gres/gpu" is 2 (a typed entry
+// "gres/gpu:v100" repeats what the untyped one counts, so it is used only when no untyped one is
+// given). 0 when absent or not a number.
+uint32_t tres_count(std::string_view tres, std::string_view name);
+
 // Number of nodes a hostlist names (0 for a "no value" word or "None assigned").
 Result<uint64_t> count_hostlist_nodes(std::string_view hostlist);
 

@@ -79,23 +79,40 @@ JobSubmittedFields submitted_fields(const SwfRecord& r, const SwfHeader& h, int6
   return f;
 }
 
+// The job a record is about and its times, as both its transitions and its raw record see them.
+struct SwfJob {
+  JobKey key;
+  int64_t submit_us = 0;
+  int64_t start_us = 0;  // submit + wait; submit itself when the wait is unknown (ASSUMED)
+  bool wait_known = false;
+};
+
+Result<SwfJob> swf_job(const SwfRecord& r, const SwfHeader& h, uint32_t array_size) {
+  if (r.job_number < 0) return Status::invalid_argument("record has no job number (-1)");
+  if (r.submit_s < 0) return Status::invalid_argument("record has no submit time (-1)");
+  SwfJob job;
+  job.key.id = static_cast<uint64_t>(r.job_number);
+  if (array_size > 0) {
+    job.key.kind = JobKey::Kind::kArrayTask;
+    job.key.id = static_cast<uint64_t>(r.job_number) / array_size + 1;
+    job.key.index = static_cast<uint32_t>(static_cast<uint64_t>(r.job_number) % array_size);
+  }
+  job.submit_us = submit_epoch_s(r, h) * kUsPerSecond;
+  job.wait_known = r.wait_s >= 0;
+  job.start_us = job.submit_us + (job.wait_known ? r.wait_s : 0) * kUsPerSecond;
+  return job;
+}
+
 }  // namespace
 
 Status swf_record_events(const SwfRecord& r, const SwfHeader& h, const SwfRecordContext& c,
                          EventBuilder& builder, std::vector<BuiltEvent>* out) {
-  if (r.job_number < 0) return Status::invalid_argument("record has no job number (-1)");
-  if (r.submit_s < 0) return Status::invalid_argument("record has no submit time (-1)");
-  JobKey job;
-  job.id = static_cast<uint64_t>(r.job_number);
-  if (c.array_size > 0) {
-    job.kind = JobKey::Kind::kArrayTask;
-    job.id = static_cast<uint64_t>(r.job_number) / c.array_size + 1;
-    job.index = static_cast<uint32_t>(static_cast<uint64_t>(r.job_number) % c.array_size);
-  }
-  const int64_t submit_us = submit_epoch_s(r, h) * kUsPerSecond;
-  const bool wait_known = r.wait_s >= 0;
-  const int64_t start_us = submit_us + (wait_known ? r.wait_s : 0) * kUsPerSecond;
-  const fb::TimeBasis start_basis = wait_known ? fb::TimeBasis::REPORTED : fb::TimeBasis::ASSUMED;
+  auto located = swf_job(r, h, c.array_size);
+  if (!located.ok()) return located.status();
+  const JobKey& job = located->key;
+  const int64_t submit_us = located->submit_us, start_us = located->start_us;
+  const fb::TimeBasis start_basis =
+      located->wait_known ? fb::TimeBasis::REPORTED : fb::TimeBasis::ASSUMED;
 
   auto submitted =
       builder.job_submitted(make_header(c, job, kSubmitted, submit_us, fb::TimeBasis::REPORTED),
@@ -152,6 +169,29 @@ class SwfLineFormat final : public LineFormat {
     const SwfRecordContext context{c.cluster, c.identity,       c.origin,   c.offset,
                                    c.line,    c.observed_at_us, array_size_};
     return swf_record_events(record_, parser_.header(), context, builder, out);
+  }
+  std::optional<RawRecordFacts> raw_record_facts() const override {
+    auto job = swf_job(record_, parser_.header(), array_size_);
+    if (!job.ok()) return std::nullopt;  // record_events() refused it already
+    const JobSubmittedFields submitted = submitted_fields(record_, parser_.header(), 0);
+    RawRecordFacts f;
+    f.format = fb::RecordFormat::SWF;
+    f.source_kind = fb::SourceKind::SWF;
+    f.command = "swf";
+    f.job = job->key;
+    f.user = submitted.user;
+    f.account = submitted.group;  // SWF has groups, not accounts; usage by account reads these
+    f.partition = submitted.partition;
+    f.cpus = record_.procs_allocated > 0
+                 ? static_cast<uint32_t>(std::min<int64_t>(record_.procs_allocated, UINT32_MAX))
+                 : 0;
+    f.submit_at_us = job->submit_us;
+    const bool ran = record_.run_s >= 0 && !(record_.status == 5 && record_.run_s <= 0);
+    if (ran) {
+      f.start_at_us = job->start_us;
+      f.end_at_us = job->start_us + record_.run_s * kUsPerSecond;
+    }
+    return f;
   }
   ClusterRegisteredFields cluster_registration(const std::string& cluster) const override {
     const SwfHeader& header = parser_.header();

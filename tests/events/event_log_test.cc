@@ -217,7 +217,7 @@ TEST_CASE("stream returns exactly one job's seqs: 4 is not 40, clusters are apar
   batch.events.push_back(state_event("a", "4_1", "e6"));  // 6
   batch.events.push_back(state_event("ab", "4", "e7"));   // 7
   must_append(*log, batch);
-  must_append(*log, AppendBatch{{state_event("a", "40", "e9")}, {}, {}});  // 8
+  must_append(*log, AppendBatch{{state_event("a", "40", "e9")}, {}, {}, {}});  // 8
 
   CHECK(must_stream(*log, "a", "4") == std::vector<uint64_t>{1, 5});
   CHECK(must_stream(*log, "a", "40") == std::vector<uint64_t>{2, 8});

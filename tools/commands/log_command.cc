@@ -6,34 +6,18 @@
 
 #include "tools/commands.h"
 #include "tools/commands/open_log.h"
+#include "tools/commands/query_support.h"
 #include "tools/event_json.h"
 
 namespace jobtrail::tools {
 
 namespace {
 
-// Resolves --job (and --cluster) to exactly one job, or says why not.
-Result<EventLog::JobRef> resolve_job(const EventLog& log, const LogOptions& options) {
-  auto found = log.find_jobs(options.job, options.cluster);
-  if (!found.ok()) return found.status();
-  if (found->empty()) {
-    return Status::not_found("no job " + options.job +
-                             (options.cluster.empty() ? "" : " in cluster " + options.cluster));
-  }
-  if (found->size() > 1) {
-    std::string candidates;
-    for (const auto& ref : *found) candidates += " " + ref.cluster + "/" + ref.job;
-    return Status::invalid_argument("job " + options.job + " is ambiguous; candidates:" +
-                                    candidates + " (name one with --cluster and its full key)");
-  }
-  return found->front();
-}
-
 // The seqs to print: one job's stream, or the log from --from.
 Result<std::vector<uint64_t>> seqs_to_print(const EventLog& log, const LogOptions& options) {
   std::vector<uint64_t> seqs;
   if (!options.job.empty()) {
-    auto job = resolve_job(log, options);
+    auto job = resolve_job(log, options.job, options.cluster);
     if (!job.ok()) return job.status();
     auto stream = log.stream(job->cluster, job->job);
     if (!stream.ok()) return stream.status();

@@ -63,7 +63,7 @@ TEST_CASE("jobcomp and sacct tell the same story about the same jobs", "[ingest]
     CHECK(stats->quarantined == 0);
     auto jobcomp_seqs = (*log)->stream("bruce", "1670440");
     REQUIRE(jobcomp_seqs.ok());
-    CHECK(jobcomp_seqs->size() == 3);
+    CHECK(jobcomp_seqs->size() == 4);  // submitted, started, ended, and the raw record
 
     SacctImportOptions sacct;
     sacct.time_zone = "Australia/Melbourne";
@@ -75,11 +75,11 @@ TEST_CASE("jobcomp and sacct tell the same story about the same jobs", "[ingest]
             .ok());
     auto both = (*log)->stream("bruce", "1670440");
     REQUIRE(both.ok());
-    REQUIRE(both->size() == 6);
-    // Same times, one fact from each source.
-    for (size_t i = 0; i < 3; ++i) {
+    REQUIRE(both->size() == 8);
+    // Same times, one fact from each source (each ending with its raw record).
+    for (size_t i = 0; i < 4; ++i) {
       auto a = (*log)->read((*both)[i]);
-      auto b = (*log)->read((*both)[i + 3]);
+      auto b = (*log)->read((*both)[i + 4]);
       REQUIRE(a.ok());
       REQUIRE(b.ok());
       CHECK(a->view()->effective_at_us() == b->view()->effective_at_us());

@@ -85,7 +85,8 @@ TEST_CASE(
         std::vector<std::string>{
             "JobSubmitted 2016-12-22T12:15:12Z",
             "JobStateChanged PENDING->RUNNING 2016-12-22T12:15:13Z",
-            "JobStateChanged RUNNING->CANCELLED (CANCELLED by 380693) 2017-01-02T01:42:19Z"});
+            "JobStateChanged RUNNING->CANCELLED (CANCELLED by 380693) 2017-01-02T01:42:19Z",
+            "AccountingRecorded 2017-01-02T01:42:19Z"});
   auto report = verify_log(*db.log);
   REQUIRE(report.ok());
   CHECK(report->clean());
@@ -107,7 +108,8 @@ TEST_CASE(
   CHECK(job_events(*db.log, "bruce", "1670438") ==
         std::vector<std::string>{
             "JobSubmitted 2014-02-25T04:48:53Z",
-            "JobStateChanged PENDING->CANCELLED (CANCELLED by 500) 2014-02-25T04:49:12Z"});
+            "JobStateChanged PENDING->CANCELLED (CANCELLED by 500) 2014-02-25T04:49:12Z",
+            "AccountingRecorded 2014-02-25T04:49:12Z"});
 }
 
 TEST_CASE("without --format or a header every row is quarantined, and nothing is invented",

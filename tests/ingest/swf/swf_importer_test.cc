@@ -85,8 +85,10 @@ void require_clean(const EventLog& log) {
 
 }  // namespace
 
-TEST_CASE("importing the real HPC2N trace gives three events per finished job at trace times",
-          "[ingest][swf]") {
+TEST_CASE(
+    "importing the real HPC2N trace gives three transitions and the raw record per finished job "
+    "at trace times",
+    "[ingest][swf]") {
   TempFolder dir;
   auto log = open_log(dir / "db");
   SwfImportStats stats = import(*log, data("alea-hpc2n-excerpt.swf"), "hpc2n");
@@ -95,11 +97,11 @@ TEST_CASE("importing the real HPC2N trace gives three events per finished job at
   CHECK(stats.events_appended == log->head());
   CHECK(stats.first_seq == 1);
   // Job 1: "1 0 308434 31405 ..." with UnixStartTime 1027839845 (2002-07-28T07:04:05Z).
-  CHECK(
-      job_events(*log, "hpc2n", "1") ==
-      std::vector<std::string>{"JobSubmitted 2002-07-28T07:04:05Z REPORTED",
-                               "JobStateChanged PENDING->RUNNING 2002-07-31T20:44:39Z REPORTED",
-                               "JobStateChanged RUNNING->COMPLETED 2002-08-01T05:28:04Z REPORTED"});
+  CHECK(job_events(*log, "hpc2n", "1") ==
+        std::vector<std::string>{"JobSubmitted 2002-07-28T07:04:05Z REPORTED",
+                                 "JobStateChanged PENDING->RUNNING 2002-07-31T20:44:39Z REPORTED",
+                                 "JobStateChanged RUNNING->COMPLETED 2002-08-01T05:28:04Z REPORTED",
+                                 "AccountingRecorded 2002-08-01T05:28:04Z REPORTED"});
   auto first = log->read(1);
   REQUIRE(first.ok());
   CHECK(first->view()->type() == fb::Body::ClusterRegistered);
@@ -129,8 +131,8 @@ TEST_CASE("the same trace imported into another cluster is a different set of fa
   const uint64_t second = import(*log, data("alea-hpc2n-excerpt.swf"), "b").events_appended;
   CHECK(first == second);
   CHECK(log->head() == first + second);
-  CHECK(job_events(*log, "a", "1").size() == 3);
-  CHECK(job_events(*log, "b", "1").size() == 3);
+  CHECK(job_events(*log, "a", "1").size() == 4);
+  CHECK(job_events(*log, "b", "1").size() == 4);
   require_clean(*log);
 }
 
@@ -171,7 +173,7 @@ TEST_CASE(
   CHECK(stats.quarantined == 0);
   // NASA job 1: "1 0 -1 1451 128 ..." status -1.
   auto events = job_events(*log, "nasa", "1");
-  REQUIRE(events.size() == 3);
+  REQUIRE(events.size() == 4);
   CHECK(events[1].find("PENDING->RUNNING") != std::string::npos);
   CHECK(events[1].find("ASSUMED") != std::string::npos);
   CHECK(events[2].find("RUNNING->ENDED") != std::string::npos);
@@ -220,9 +222,9 @@ TEST_CASE(
   REQUIRE(reasons.count(huge_offset) == 1);
   CHECK(reasons[huge_offset].find("longer than") != std::string::npos);
   // Job 4 failed (status 0) and job 5 was cancelled before it started.
-  CHECK(job_events(*log, "mixed", "4").back().find("RUNNING->FAILED") != std::string::npos);
+  CHECK(job_events(*log, "mixed", "4")[2].find("RUNNING->FAILED") != std::string::npos);
   auto cancelled_events = job_events(*log, "mixed", "5");
-  REQUIRE(cancelled_events.size() == 2);
+  REQUIRE(cancelled_events.size() == 3);
   CHECK(cancelled_events[1] == "JobStateChanged PENDING->CANCELLED 2001-09-09T01:48:10Z REPORTED");
   require_clean(*log);
 }
