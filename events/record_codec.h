@@ -29,8 +29,10 @@ namespace jobtrail {
 class EventLog;
 
 struct RecordCodecOptions {
-  int plain_level = 3;        // zstd level without a dictionary
-  int dictionary_level = 19;  // with one: records are small, so a high level stays fast
+  int plain_level = 3;  // zstd level without a dictionary
+  // With a dictionary, on the bundled sacct and PBS records (bench records): level 3 gives
+  // 84 B/record at 242 MB/s, 9 gives 81 B at 47 MB/s, 19 gives 78 B at 5 MB/s.
+  int dictionary_level = 9;
   // Train a format's first dictionary after this many records (0: never train).
   size_t train_records = 1000;
   size_t dictionary_bytes = 16 * 1024;

@@ -14,6 +14,7 @@
 
 #include "events/limits.h"
 #include "tools/bench/arrays_bench.h"
+#include "tools/bench/records_bench.h"
 #include "tools/commands.h"
 
 namespace {
@@ -63,6 +64,7 @@ struct CommandLine {
   BenchAppendOptions bench_append;
   BenchReplayOptions bench_rebuild, bench_history;
   BenchArraysOptions bench_arrays;
+  BenchRecordsOptions bench_records;
   std::vector<std::pair<CLI::App*, std::function<int()>>> routes;
 
   void route(CLI::App* cmd, std::function<int()> call) {
@@ -267,6 +269,16 @@ void add_bench_commands(CommandLine& c) {
   bench_arrays_cmd->add_option("--reads", bench_arrays.reads, "reads measured per size");
   bench_arrays_cmd->add_option("--scratch", bench_arrays.scratch_dir, "scratch folder");
   bench_arrays_cmd->add_flag("--json", bench_arrays.json, "one JSON object");
+
+  auto& bench_records = c.bench_records;
+  auto* bench_records_cmd = bench->add_subcommand(
+      "records", "bytes per raw accounting record: zstd with a dictionary against gzip per record");
+  bench_records_cmd->add_option("--data", bench_records.data_dir,
+                                "folder with pbs/ and slurm/ captures (default: bundled)");
+  bench_records_cmd->add_option("--gzip-level", bench_records.gzip_level, "the baseline's level")
+      ->capture_default_str();
+  bench_records_cmd->add_flag("--json", bench_records.json, "one JSON object");
+  c.route(bench_records_cmd, [&c] { return run_bench_records(c.bench_records); });
 
   auto* bench_rebuild_cmd = add_replay_bench(
       "rebuild", "rebuild of jobs + arrays against a raw scan + verify", &c.bench_rebuild);
