@@ -2,6 +2,7 @@
 
 #include "projections/arrays_projection.h"
 #include "projections/jobs_projection.h"
+#include "projections/usage_projection.h"
 
 namespace jobtrail::projections {
 
@@ -9,6 +10,7 @@ std::vector<std::unique_ptr<Projection>> default_projections() {
   std::vector<std::unique_ptr<Projection>> out;
   out.push_back(std::make_unique<JobsProjection>());
   out.push_back(std::make_unique<ArraysProjection>());
+  out.push_back(std::make_unique<UsageProjection>());
   return out;
 }
 

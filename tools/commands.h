@@ -103,6 +103,14 @@ struct RecordOptions {
 };
 int run_record(const GlobalOptions& global, const RecordOptions& options);
 
+struct UsageOptions {
+  std::string by = "user";  // user | account | partition (or queue) | day
+  std::string from, to;     // ISO 8601 or epoch seconds; empty: unbounded
+  std::string cluster;      // empty: every cluster, summed
+  bool json = false;
+};
+int run_usage(const GlobalOptions& global, const UsageOptions& options);
+
 struct RebuildOptions {
   std::vector<std::string> names;  // empty: every projection
   uint32_t batch_events = 16384;   // events per projection commit

@@ -57,6 +57,7 @@ struct CommandLine {
   ArrayOptions array;
   HistoryOptions history;
   RecordOptions record;
+  UsageOptions usage;
   RebuildOptions rebuild;
   VerifyOptions verify_projections;
   AsOfOptions as_of;
@@ -186,6 +187,17 @@ void add_query_commands(CommandLine& c) {
 
   c.route(jobs_cmd, [&c] { return run_jobs(c.global, c.jobs); });
   c.route(record_cmd, [&c] { return run_record(c.global, c.record); });
+
+  auto& usage = c.usage;
+  auto* usage_cmd = app.add_subcommand("usage", "core-hours and GPU-hours from accounting records");
+  usage_cmd->add_option("--by", usage.by, "user, account, partition or day")
+      ->check(CLI::IsMember({"user", "account", "partition", "queue", "day"}))
+      ->capture_default_str();
+  usage_cmd->add_option("--from", usage.from, "from this time (days overlapping it count)");
+  usage_cmd->add_option("--to", usage.to, "until this time (exclusive)");
+  usage_cmd->add_option("--cluster", usage.cluster, "only this cluster");
+  usage_cmd->add_flag("--json", usage.json, "a JSON array of objects");
+  c.route(usage_cmd, [&c] { return run_usage(c.global, c.usage); });
   c.route(array_cmd, [&c] { return run_array(c.global, c.array); });
   c.route(history_cmd, [&c] { return run_history(c.global, c.history); });
 }
