@@ -48,6 +48,12 @@ struct IngestSqueueOptions {
 };
 int run_ingest_squeue(const GlobalOptions& global, const IngestSqueueOptions& options);
 
+struct IngestPbsOptions {
+  IngestSwfOptions common;  // FILE or DIR, cluster, durability, batch size, --json
+  std::string time_zone;    // --tz: the PBS server's zone (default: UTC)
+};
+int run_ingest_pbs(const GlobalOptions& global, const IngestPbsOptions& options);
+
 struct LogOptions {
   std::string job;      // only this job's events (its stream), as the scheduler writes it
   std::string cluster;  // needed only when `job` is ambiguous

@@ -48,6 +48,7 @@ struct CommandLine {
   IngestSacctOptions sacct;
   IngestSqueueOptions squeue;
   IngestJobcompOptions jobcomp;
+  IngestPbsOptions pbs;
   LogOptions log;
   StatsOptions stats;
   QuarantineOptions quarantine;
@@ -140,6 +141,15 @@ void add_log_commands(CommandLine& c) {
   ingest_jobcomp->add_flag("--json", c.jobcomp.common.json, "print the import summary as JSON");
   add_durability_options(ingest_jobcomp, &c.jobcomp.common);
   c.route(ingest_jobcomp, [&c] { return run_ingest_jobcomp(c.global, c.jobcomp); });
+  auto* ingest_pbs = ingest->add_subcommand(
+      "pbs", "PBS Pro / OpenPBS / Torque accounting logs: a file, or a directory of daily files");
+  ingest_pbs->add_option("FILE", c.pbs.common.file, "accounting file or directory")->required();
+  ingest_pbs->add_option("--tz", c.pbs.time_zone,
+                         "IANA zone of the PBS server's local times (default: UTC)");
+  ingest_pbs->add_option("--cluster", c.pbs.common.cluster, "cluster name")->capture_default_str();
+  ingest_pbs->add_flag("--json", c.pbs.common.json, "print the import summary as JSON");
+  add_durability_options(ingest_pbs, &c.pbs.common);
+  c.route(ingest_pbs, [&c] { return run_ingest_pbs(c.global, c.pbs); });
   c.route(ingest_swf, [&c] { return run_ingest_swf(c.global, c.swf); });
   c.route(ingest_sacct, [&c] { return run_ingest_sacct(c.global, c.sacct); });
   c.route(log_cmd, [&c] { return run_log(c.global, c.log); });
