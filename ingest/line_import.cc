@@ -98,19 +98,10 @@ class LineImport {
     return Status();
   }
 
-  // ClusterRegistered once per cluster, ever: its identity is "cluster/<name>", so every later
-  // import's copy is a duplicate. Built after the header lines, whose description it carries.
   Status add_cluster_registration() {
     cluster_registered_ = true;
-    EventHeaderFields h;
-    h.observed_at_us = h.effective_at_us = options_.observed_at_us;
-    h.effective_basis = fb::TimeBasis::OBSERVED;
-    h.cluster = options_.cluster;
-    h.provenance.source_kind = fb::SourceKind::JOBTRAIL;
-    h.provenance.origin = path_;
-    h.provenance.command = "ingest " + std::string(format_.name());
-    h.provenance.identity = "cluster/" + options_.cluster;
-    auto built = builder_.cluster_registered(h, format_.cluster_registration(options_.cluster));
+    auto built = cluster_registration_event(format_, options_.cluster, path_,
+                                            options_.observed_at_us, builder_);
     if (!built.ok()) return built.status();
     batch_.events.push_back(std::move(built).value());
     return Status();
@@ -154,6 +145,22 @@ class LineImport {
 };
 
 }  // namespace
+
+// ClusterRegistered once per cluster, ever: its identity is "cluster/<name>", so every later
+// import's copy is a duplicate. Built after the header lines, whose description it carries.
+Result<BuiltEvent> cluster_registration_event(const LineFormat& format, const std::string& cluster,
+                                              const std::string& origin, int64_t observed_at_us,
+                                              EventBuilder& builder) {
+  EventHeaderFields h;
+  h.observed_at_us = h.effective_at_us = observed_at_us;
+  h.effective_basis = fb::TimeBasis::OBSERVED;
+  h.cluster = cluster;
+  h.provenance.source_kind = fb::SourceKind::JOBTRAIL;
+  h.provenance.origin = origin;
+  h.provenance.command = "ingest " + std::string(format.name());
+  h.provenance.identity = "cluster/" + cluster;
+  return builder.cluster_registered(h, format.cluster_registration(cluster));
+}
 
 EventHeaderFields record_event_header(const RecordContext& c, fb::SourceKind kind,
                                       std::string_view command, const JobKey& job, uint32_t ordinal,

@@ -52,6 +52,12 @@ class LineFormat {
   virtual ClusterRegisteredFields cluster_registration(const std::string& cluster) const = 0;
 };
 
+// The ClusterRegistered event a source adds with its first record (identity "cluster/<name>":
+// once per cluster, ever; later copies are duplicates).
+Result<BuiltEvent> cluster_registration_event(const LineFormat& format, const std::string& cluster,
+                                              const std::string& origin, int64_t observed_at_us,
+                                              EventBuilder& builder);
+
 struct LineImportOptions {
   std::string cluster = "local";
   int64_t observed_at_us = 0;  // 0: now
