@@ -7,9 +7,9 @@
 #include "events/assert.h"
 #include "events/keys.h"
 #include "events/limits.h"
-#include "events/record_codec.h"
 #include "events/time_format.h"
 #include "ingest/quarantine.h"
+#include "ingest/raw_records.h"
 #include "ingest/text_source.h"
 
 namespace jobtrail::ingest {
@@ -31,9 +31,9 @@ class LineImport {
 
   Result<LineImportStats> run() {
     JT_RETURN_IF_ERROR(load_checkpoint());
-    auto compressor = RecordCompressor::for_log(log_);
-    if (!compressor.ok()) return compressor.status();
-    compressor_ = std::move(compressor).value();
+    auto keeper = RawRecordKeeper::for_log(log_);
+    if (!keeper.ok()) return keeper.status();
+    raw_records_ = std::move(keeper).value();
     for (;;) {  // bounded by the file: each pass consumes one line
       auto line = reader_.next();
       if (!line.ok()) return line.status();
@@ -43,6 +43,9 @@ class LineImport {
     }
     JT_RETURN_IF_ERROR(commit());
     stats_.quarantined = quarantine_.count();
+    stats_.raw_records = raw_records_->records();
+    stats_.raw_bytes = raw_records_->raw_bytes();
+    stats_.raw_compressed_bytes = raw_records_->stored_bytes();
     return stats_;
   }
 
@@ -99,7 +102,7 @@ class LineImport {
                                 options_.observed_at_us};
     const size_t events_before = batch_.events.size();
     Status s = format_.record_events(context, builder_, &batch_.events);
-    if (s.ok()) s = add_raw_record(context, line.text);
+    if (s.ok()) s = raw_records_->add(format_, context, line.text, builder_, &batch_);
     if (!s.ok()) {
       batch_.events.resize(events_before);  // a record is kept whole or quarantined whole
       quarantine_.report(line.offset, static_cast<int64_t>(line.number), line.text,
@@ -108,59 +111,10 @@ class LineImport {
     return Status();
   }
 
-  // The record's bytes as read, compressed, as its last event (kRawRecordOrdinal). A dictionary
-  // trained on the way rides in the same batch as this first record compressed with it.
-  Status add_raw_record(const RecordContext& context, std::string_view raw) {
-    std::optional<RawRecordFacts> facts = format_.raw_record_facts();
-    if (!facts) return Status();
-    JT_ASSERT(facts->format != fb::RecordFormat::UNKNOWN);
-    auto compressed = compressor_->compress(facts->format, raw);
-    if (!compressed.ok()) return compressed.status();
-    for (RecordDictionary& dict : compressor_->take_trained()) {
-      batch_.dictionaries.push_back(std::move(dict));
-    }
-    AccountingRecordedFields f;
-    f.format = facts->format;
-    f.dictionary_id = compressed->dictionary_id;
-    f.raw_bytes = static_cast<uint32_t>(raw.size());
-    f.compressed = std::move(compressed->bytes);
-    f.user = facts->user;
-    f.account = facts->account;
-    f.partition = facts->partition;
-    f.cpus = facts->cpus;
-    f.gpus = facts->gpus;
-    f.start_at_us = facts->start_at_us;
-    f.end_at_us = facts->end_at_us;
-    f.step = facts->step;
-    // Dated at the record's latest own time: an accounting record is written when its job ends.
-    const int64_t at_us = std::max({facts->end_at_us, facts->start_at_us, facts->submit_at_us});
-    const bool reported = at_us > 0;
-    auto built = builder_.accounting_recorded(
-        record_event_header(context, facts->source_kind, facts->command, facts->job,
-                            kRawRecordOrdinal, reported ? at_us : context.observed_at_us,
-                            reported ? fb::TimeBasis::REPORTED : fb::TimeBasis::OBSERVED),
-        f);
-    if (!built.ok()) return built.status();
-    batch_.events.push_back(std::move(built).value());
-    ++stats_.raw_records;
-    stats_.raw_bytes += raw.size();
-    stats_.raw_compressed_bytes += f.compressed.size();
-    return Status();
-  }
-
-  // ClusterRegistered once per cluster, ever: its identity is "cluster/<name>", so every later
-  // import's copy is a duplicate. Built after the header lines, whose description it carries.
   Status add_cluster_registration() {
     cluster_registered_ = true;
-    EventHeaderFields h;
-    h.observed_at_us = h.effective_at_us = options_.observed_at_us;
-    h.effective_basis = fb::TimeBasis::OBSERVED;
-    h.cluster = options_.cluster;
-    h.provenance.source_kind = fb::SourceKind::JOBTRAIL;
-    h.provenance.origin = path_;
-    h.provenance.command = "ingest " + std::string(format_.name());
-    h.provenance.identity = "cluster/" + options_.cluster;
-    auto built = builder_.cluster_registered(h, format_.cluster_registration(options_.cluster));
+    auto built = cluster_registration_event(format_, options_.cluster, path_,
+                                            options_.observed_at_us, builder_);
     if (!built.ok()) return built.status();
     batch_.events.push_back(std::move(built).value());
     return Status();
@@ -197,7 +151,7 @@ class LineImport {
   AppendBatch batch_;
   QuarantineReporter quarantine_;
   EventBuilder builder_;
-  std::unique_ptr<RecordCompressor> compressor_;
+  std::unique_ptr<RawRecordKeeper> raw_records_;
   LineImportStats stats_;
   uint64_t resume_offset_ = 0;
   uint64_t next_offset_ = 0;
@@ -205,6 +159,22 @@ class LineImport {
 };
 
 }  // namespace
+
+// ClusterRegistered once per cluster, ever: its identity is "cluster/<name>", so every later
+// import's copy is a duplicate. Built after the header lines, whose description it carries.
+Result<BuiltEvent> cluster_registration_event(const LineFormat& format, const std::string& cluster,
+                                              const std::string& origin, int64_t observed_at_us,
+                                              EventBuilder& builder) {
+  EventHeaderFields h;
+  h.observed_at_us = h.effective_at_us = observed_at_us;
+  h.effective_basis = fb::TimeBasis::OBSERVED;
+  h.cluster = cluster;
+  h.provenance.source_kind = fb::SourceKind::JOBTRAIL;
+  h.provenance.origin = origin;
+  h.provenance.command = "ingest " + std::string(format.name());
+  h.provenance.identity = "cluster/" + cluster;
+  return builder.cluster_registered(h, format.cluster_registration(cluster));
+}
 
 EventHeaderFields record_event_header(const RecordContext& c, fb::SourceKind kind,
                                       std::string_view command, const JobKey& job, uint32_t ordinal,

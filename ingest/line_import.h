@@ -37,9 +37,9 @@ struct RecordContext {
 struct RawRecordFacts {
   fb::RecordFormat format = fb::RecordFormat::UNKNOWN;
   fb::SourceKind source_kind = fb::SourceKind::UNKNOWN;
-  std::string command;  // provenance command: "sacct", "jobcomp", "pbs accounting"
-  JobKey job;           // the job the record belongs to (a step's record: its job)
-  std::string step;     // "batch", "0" for a step's own record; empty for the job's
+  std::string command;        // provenance command: "sacct", "jobcomp", "pbs accounting"
+  std::optional<JobKey> job;  // the job the record belongs to (a step's: its job); none: no job
+  std::string step;           // "batch", "0" for a step's own record; empty for the job's
   std::string user, account, partition;
   uint32_t cpus = 0, gpus = 0;
   int64_t start_at_us = 0, end_at_us = 0;  // 0: not known
@@ -73,6 +73,12 @@ class LineFormat {
   // facts; nullopt keeps nothing. Asked only after record_events() succeeded.
   virtual std::optional<RawRecordFacts> raw_record_facts() const { return std::nullopt; }
 };
+
+// The ClusterRegistered event a source adds with its first record (identity "cluster/<name>":
+// once per cluster, ever; later copies are duplicates).
+Result<BuiltEvent> cluster_registration_event(const LineFormat& format, const std::string& cluster,
+                                              const std::string& origin, int64_t observed_at_us,
+                                              EventBuilder& builder);
 
 struct LineImportOptions {
   std::string cluster = "local";

@@ -104,6 +104,8 @@ void apply_fields_updated(const fb::JobFieldsUpdated& b, JobView& view) {
       view.name = value;
     else if (name == "user")
       view.user = value;
+    else if (name == "group")
+      view.group = value;
     else if (name == "nodes")
       view.nodes = value;
     else if (value.empty())

@@ -15,7 +15,8 @@ class JobsProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "jobs";
   std::string_view name() const override { return kName; }
-  uint32_t version() const override { return 1; }
+  // 2: a JobFieldsUpdated "group" sets the group (PBS S/E records name it).
+  uint32_t version() const override { return 2; }
   Status apply(const EventView& event, ProjectionWriter& writer) override;
   Status flush(ProjectionWriter& writer) override;
 

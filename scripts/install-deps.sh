@@ -8,6 +8,7 @@ packages=(
   librocksdb-dev libflatbuffers-dev flatbuffers-compiler libboost-dev libzstd-dev zlib1g-dev
   libspdlog-dev libfmt-dev catch2 libcli11-dev nlohmann-json3-dev libxxhash-dev
   libsqlite3-dev libhowardhinnant-date-dev
+  clang libclang-rt-14-dev
   python3
 )
 

@@ -48,6 +48,22 @@ struct IngestSqueueOptions {
 };
 int run_ingest_squeue(const GlobalOptions& global, const IngestSqueueOptions& options);
 
+struct IngestPbsOptions {
+  IngestSwfOptions common;  // FILE or DIR, cluster, durability, batch size, --json
+  std::string time_zone;    // --tz: the PBS server's zone (default: UTC)
+};
+int run_ingest_pbs(const GlobalOptions& global, const IngestPbsOptions& options);
+
+struct TailPbsOptions {
+  std::string dir;
+  std::string cluster = "local";
+  std::string time_zone;  // --tz (default: UTC)
+  bool follow = false;    // keep polling until SIGINT/SIGTERM
+  uint32_t poll_interval_ms = 1000;
+  bool json = false;
+};
+int run_tail_pbs(const GlobalOptions& global, const TailPbsOptions& options);
+
 struct LogOptions {
   std::string job;      // only this job's events (its stream), as the scheduler writes it
   std::string cluster;  // needed only when `job` is ambiguous

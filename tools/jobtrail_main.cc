@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "events/limits.h"
+#include "ingest/pbs/pbs_tailer.h"
 #include "tools/bench/arrays_bench.h"
 #include "tools/bench/records_bench.h"
 #include "tools/commands.h"
@@ -49,6 +50,8 @@ struct CommandLine {
   IngestSacctOptions sacct;
   IngestSqueueOptions squeue;
   IngestJobcompOptions jobcomp;
+  IngestPbsOptions pbs;
+  TailPbsOptions tail_pbs;
   LogOptions log;
   StatsOptions stats;
   QuarantineOptions quarantine;
@@ -144,6 +147,28 @@ void add_log_commands(CommandLine& c) {
   ingest_jobcomp->add_flag("--json", c.jobcomp.common.json, "print the import summary as JSON");
   add_durability_options(ingest_jobcomp, &c.jobcomp.common);
   c.route(ingest_jobcomp, [&c] { return run_ingest_jobcomp(c.global, c.jobcomp); });
+  auto* ingest_pbs = ingest->add_subcommand(
+      "pbs", "PBS Pro / OpenPBS / Torque accounting logs: a file, or a directory of daily files");
+  ingest_pbs->add_option("FILE", c.pbs.common.file, "accounting file or directory")->required();
+  ingest_pbs->add_option("--tz", c.pbs.time_zone,
+                         "IANA zone of the PBS server's local times (default: UTC)");
+  ingest_pbs->add_option("--cluster", c.pbs.common.cluster, "cluster name")->capture_default_str();
+  ingest_pbs->add_flag("--json", c.pbs.common.json, "print the import summary as JSON");
+  add_durability_options(ingest_pbs, &c.pbs.common);
+  c.route(ingest_pbs, [&c] { return run_ingest_pbs(c.global, c.pbs); });
+  auto* tail_pbs = app.add_subcommand(
+      "tail-pbs", "follow a PBS accounting directory of daily files (YYYYMMDD) as it grows");
+  tail_pbs->add_option("DIR", c.tail_pbs.dir, "the accounting directory")->required();
+  tail_pbs->add_option("--tz", c.tail_pbs.time_zone,
+                       "IANA zone of the PBS server's local times (default: UTC)");
+  tail_pbs->add_option("--cluster", c.tail_pbs.cluster, "cluster name")->capture_default_str();
+  tail_pbs->add_flag("--follow", c.tail_pbs.follow, "keep polling until SIGINT or SIGTERM");
+  tail_pbs->add_option("--poll-ms", c.tail_pbs.poll_interval_ms, "poll interval")
+      ->check(CLI::Range(jobtrail::ingest::pbs::tail_poll_interval_ms_min,
+                         jobtrail::ingest::pbs::tail_poll_interval_ms_max))
+      ->capture_default_str();
+  tail_pbs->add_flag("--json", c.tail_pbs.json, "print the summary as JSON when it stops");
+  c.route(tail_pbs, [&c] { return run_tail_pbs(c.global, c.tail_pbs); });
   c.route(ingest_swf, [&c] { return run_ingest_swf(c.global, c.swf); });
   c.route(ingest_sacct, [&c] { return run_ingest_sacct(c.global, c.sacct); });
   c.route(log_cmd, [&c] { return run_log(c.global, c.log); });

@@ -3,22 +3,12 @@
 // Approach: every parser walks a string_view with small take_* helpers (no allocation on the
 // success path except the state's raw text and hostlist expansion), checks each component
 // against a named bound, and reports failure as Status::invalid_argument quoting the text.
-// The date library throws on unknown zones and on tzdb problems; those exceptions are caught
-// here, at the only place that calls it, and become Status.
-#ifndef USE_OS_TZDB
-#define USE_OS_TZDB 1  // Debian's libdate-tz is built against the system tzdb
-#endif
-
 #include "ingest/slurm/slurm_values.h"
-
-#include <date/tz.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <chrono>
-#include <exception>
 #include <system_error>
 #include <utility>
 
@@ -30,7 +20,6 @@ namespace jobtrail::ingest::slurm {
 
 namespace {
 
-constexpr std::size_t kZoneNameBytesMax = 128;
 constexpr int64_t kSecondsPerMinute = 60;
 constexpr int64_t kSecondsPerHour = 3600;
 constexpr int64_t kSecondsPerDay = 86400;
@@ -87,57 +76,7 @@ bool is_no_value(std::string_view text) {
   return text.empty() || text == "Unknown" || text == "None" || text == "N/A" || text == "(null)";
 }
 
-// ---- time zones and times ----
-
-Result<TimeZone> TimeZone::locate(std::string_view iana_name) {
-  if (iana_name == "UTC" || iana_name == "Etc/UTC" || iana_name == "Z") {
-    TimeZone zone;
-    zone.name_ = std::string(iana_name);
-    return zone;
-  }
-  if (iana_name.empty() || iana_name.size() > kZoneNameBytesMax) {
-    return Status::invalid_argument("time zone name " + quote_value(iana_name) +
-                                    " is empty or too long");
-  }
-  try {
-    TimeZone zone;
-    zone.zone_ = date::locate_zone(iana_name);
-    zone.name_ = std::string(iana_name);
-    return zone;
-  } catch (const std::exception& e) {
-    return Status::invalid_argument(
-        "time zone " + quote_value(iana_name) +
-        " is not in the system tzdb (/usr/share/zoneinfo): " + e.what());
-  }
-}
-
-TimeZone TimeZone::local() {
-  try {
-    const date::time_zone* current = date::current_zone();
-    TimeZone zone;
-    zone.zone_ = current;
-    zone.name_ = std::string(current->name());
-    return zone;
-  } catch (const std::exception&) {
-    return TimeZone();  // no /etc/localtime: the machine's zone is UTC
-  }
-}
-
-Result<int64_t> TimeZone::local_to_epoch_s(int64_t local_s) const {
-  if (zone_ == nullptr) return local_s;
-  date::local_info info;
-  try {
-    info = zone_->get_info(date::local_seconds{std::chrono::seconds{local_s}});
-  } catch (const std::exception& e) {
-    return Status::invalid_argument("time zone " + name_ + ": " + e.what());
-  }
-  if (info.result == date::local_info::nonexistent) {
-    return Status::invalid_argument("does not exist in " + name_ +
-                                    " (it falls in a daylight-saving gap)");
-  }
-  // unique, or ambiguous: `first` is the earlier of the two instants.
-  return local_s - info.first.offset.count();
-}
+// ---- times ----
 
 namespace {
 

@@ -21,14 +21,9 @@
 //              "bruce[006-010,130]" = 6 nodes; "None assigned", "(null)", "" = 0 nodes
 //
 // Time zones: SLURM prints local times without an offset, so the caller names the zone the
-// command ran in (IANA: "Australia/Melbourne"). The zone rules come from Howard Hinnant's date
-// library (Debian libhowardhinnant-date-dev, built with USE_OS_TZDB=1; link -ldate-tz). It
-// lists /usr/share/zoneinfo when the first zone is located and reads a zone's TZif file the
-// first time that zone converts a time (thread-safe, once). So TimeZone is the one place here
-// that touches files; everything else is pure. "UTC" (and "Etc/UTC", "Z") needs no file.
-// A local time in a DST fold (the hour that happens twice) is ambiguous in the text itself; it
-// takes the earlier instant. A local time inside a DST gap cannot have been printed by SLURM
-// in that zone, so it is an error that names the zone (the zone given is probably wrong).
+// command ran in (ingest/time_zone.h, shared with the PBS source). A local time in a DST fold
+// takes the earlier instant; one inside a DST gap cannot have been printed by SLURM in that
+// zone, so it is an error that names the zone (the zone given is probably wrong).
 #pragma once
 
 #include <cstddef>
@@ -39,13 +34,12 @@
 #include <vector>
 
 #include "events/status.h"
+#include "ingest/time_zone.h"
 #include "schemas/common_generated.h"
 
-namespace date {
-class time_zone;
-}
-
 namespace jobtrail::ingest::slurm {
+
+using ingest::TimeZone;  // moved to ingest/time_zone.h (shared with PBS)
 
 // Nodes one hostlist may expand to (a whole large cluster fits; a typo like "n[1-999999999]"
 // does not allocate).
@@ -53,32 +47,6 @@ inline constexpr std::size_t hostlist_expansion_nodes_max = 1 << 16;
 
 // Nodes one hostlist may count (bounds the arithmetic, not memory).
 inline constexpr uint64_t hostlist_count_nodes_max = uint64_t{1} << 32;
-
-// A zone to read SLURM's local times in.
-class TimeZone {
- public:
-  // "UTC", "Etc/UTC", "Z" need no tzdb; any other name must be in the system tzdb.
-  static Result<TimeZone> locate(std::string_view iana_name);
-  static TimeZone utc() { return TimeZone(); }
-  // This machine's zone (the system tzdb's current zone; UTC if it cannot say).
-  static TimeZone local();
-  // `iana_name`, or this machine's zone when it is empty (the --tz default).
-  static Result<TimeZone> named_or_local(std::string_view iana_name) {
-    if (iana_name.empty()) return local();
-    return locate(iana_name);
-  }
-
-  const std::string& name() const { return name_; }
-  bool is_utc() const { return zone_ == nullptr; }
-
-  // Seconds since the epoch of a local wall-clock time given as seconds since 1970-01-01T00:00
-  // in that wall clock.
-  Result<int64_t> local_to_epoch_s(int64_t local_s) const;
-
- private:
-  std::string name_ = "UTC";
-  const date::time_zone* zone_ = nullptr;  // owned by the date library's tzdb; null for UTC
-};
 
 // Words that mean "no value" in SLURM output: "", "Unknown", "None", "N/A", "(null)".
 bool is_no_value(std::string_view text);

@@ -9,6 +9,7 @@
 #include "events/record_codec.h"
 #include "events/test_db.h"
 #include "ingest/captured_data.h"
+#include "ingest/pbs/pbs_importer.h"
 #include "ingest/slurm/jobcomp_importer.h"
 #include "ingest/slurm/sacct_importer.h"
 #include "ingest/swf/swf_importer.h"
@@ -96,6 +97,25 @@ TEST_CASE("every row of every bundled sacct capture, steps included, is kept byt
     CHECK(stats->quarantined == 0);
     CHECK(stats->raw_records == stats->records);
     CHECK(check_raw_records(**log, "slurm", name) == stats->records);
+  }
+}
+
+TEST_CASE(
+    "every record of every bundled PBS accounting log, licence lines included, is kept "
+    "byte-exact",
+    "[ingest][records]") {
+  for (const std::string name : {"alogger-vpac-tango-torque.log", "fairsharesim-cesnet-openpbs.log",
+                                 "xdmod-unit-pbs-accounting-logs.log"}) {
+    TempDir dir;
+    auto log = EventLog::open(dir.sub("db"), EventLogOptions{});
+    REQUIRE(log.ok());
+    pbs::PbsImportOptions options;
+    auto stats = pbs::import_pbs(**log, data_path("pbs", name), options);
+    REQUIRE(stats.ok());
+    INFO(name);
+    CHECK(stats->quarantined == 0);
+    CHECK(stats->raw_records == stats->records);
+    CHECK(check_raw_records(**log, "pbs", name) == stats->records);
   }
 }
 

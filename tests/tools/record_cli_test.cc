@@ -110,3 +110,17 @@ TEST_CASE("bench records --json reports the ratio against gzip per record, goals
   CHECK(out["raw_ratio"].get<double>() >= 4.0);
   CHECK(out["files"].size() >= 10);
 }
+
+TEST_CASE("record --raw of a PBS job: an exact key wins, 6 is not 6.edge.ccr.buffalo.edu",
+          "[tools][cli][records]") {
+  TempDir dir;
+  const std::string db = dir / "db";
+  const std::string log = kData + "/pbs/xdmod-unit-pbs-accounting-logs.log";
+  must_run(db, {"ingest", "pbs", log, "--cluster", "ccr"});
+  ProcessResult six = run_jobtrail(db, {"record", "6", "--raw"});
+  REQUIRE(six.exit_code == 0);
+  CHECK(six.out == line_starting(log, "12/21/2009 15:27:00;E;6;") + "\n");
+  ProcessResult edge = run_jobtrail(db, {"record", "6.edge.ccr.buffalo.edu", "--raw"});
+  REQUIRE(edge.exit_code == 0);
+  CHECK(edge.out == line_starting(log, "12/21/2009 15:27:00;E;6.edge.ccr.buffalo.edu;") + "\n");
+}

@@ -1,6 +1,6 @@
-// `jobtrail ingest swf|sacct FILE`: import captured scheduler output. Exit 0 when the import
-// ran to the end, even if lines were quarantined (their count goes to stderr); 1 when it could
-// not run (unreadable file, database error).
+// `jobtrail ingest swf|sacct|jobcomp|squeue|pbs FILE`: import captured scheduler output. Exit 0
+// when the import ran to the end, even if lines were quarantined (their count goes to stderr); 1
+// when it could not run (unreadable file, database error).
 #include <spdlog/spdlog.h>
 
 #include <functional>
@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "events/time_format.h"
+#include "ingest/pbs/pbs_importer.h"
 #include "ingest/slurm/jobcomp_importer.h"
 #include "ingest/slurm/sacct_importer.h"
 #include "ingest/slurm/squeue_importer.h"
@@ -105,6 +106,15 @@ int run_ingest_jobcomp(const GlobalOptions& global, const IngestJobcompOptions& 
     jobcomp.time_zone = options.time_zone;
     jobcomp.line = line;
     return ingest::slurm::import_jobcomp(log, options.common.file, jobcomp);
+  });
+}
+
+int run_ingest_pbs(const GlobalOptions& global, const IngestPbsOptions& options) {
+  return run_import(global, "pbs", options.common, [&](EventLog& log, const auto& line) {
+    ingest::pbs::PbsImportOptions pbs;
+    pbs.time_zone = options.time_zone;
+    pbs.line = line;
+    return ingest::pbs::import_pbs(log, options.common.file, pbs);
   });
 }
 

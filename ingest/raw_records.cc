@@ -1,0 +1,54 @@
+#include "ingest/raw_records.h"
+
+#include <algorithm>
+
+#include "events/assert.h"
+
+namespace jobtrail::ingest {
+
+Result<std::unique_ptr<RawRecordKeeper>> RawRecordKeeper::for_log(EventLog& log) {
+  auto compressor = RecordCompressor::for_log(log);
+  if (!compressor.ok()) return compressor.status();
+  return std::unique_ptr<RawRecordKeeper>(new RawRecordKeeper(std::move(compressor).value()));
+}
+
+Status RawRecordKeeper::add(const LineFormat& format, const RecordContext& context,
+                            std::string_view raw, EventBuilder& builder, AppendBatch* batch) {
+  std::optional<RawRecordFacts> facts = format.raw_record_facts();
+  if (!facts) return Status();
+  JT_ASSERT(facts->format != fb::RecordFormat::UNKNOWN);
+  auto compressed = compressor_->compress(facts->format, raw);
+  if (!compressed.ok()) return compressed.status();
+  for (RecordDictionary& dict : compressor_->take_trained()) {
+    batch->dictionaries.push_back(std::move(dict));
+  }
+  AccountingRecordedFields f;
+  f.format = facts->format;
+  f.dictionary_id = compressed->dictionary_id;
+  f.raw_bytes = static_cast<uint32_t>(raw.size());
+  f.compressed = std::move(compressed->bytes);
+  f.user = facts->user;
+  f.account = facts->account;
+  f.partition = facts->partition;
+  f.cpus = facts->cpus;
+  f.gpus = facts->gpus;
+  f.start_at_us = facts->start_at_us;
+  f.end_at_us = facts->end_at_us;
+  f.step = facts->step;
+  const int64_t at_us = std::max({facts->end_at_us, facts->start_at_us, facts->submit_at_us});
+  const bool reported = at_us > 0;
+  EventHeaderFields header = record_event_header(
+      context, facts->source_kind, facts->command, facts->job.value_or(JobKey{}), kRawRecordOrdinal,
+      reported ? at_us : context.observed_at_us,
+      reported ? fb::TimeBasis::REPORTED : fb::TimeBasis::OBSERVED);
+  if (!facts->job) header.job.reset();  // a record about no job (a PBS licence line)
+  auto built = builder.accounting_recorded(header, f);
+  if (!built.ok()) return built.status();
+  batch->events.push_back(std::move(built).value());
+  ++records_;
+  raw_bytes_ += raw.size();
+  stored_bytes_ += f.compressed.size();
+  return Status();
+}
+
+}  // namespace jobtrail::ingest
