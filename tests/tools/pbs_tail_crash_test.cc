@@ -7,6 +7,7 @@
 // record of the directory is in the log exactly once, every bad line is quarantined once.
 //
 // JOBTRAIL_CRASH_POINTS sets the number of kills (default 100), JOBTRAIL_CRASH_SEED the seed.
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -46,12 +47,13 @@ std::string line_for(int day, int n) {
 }
 
 // Appends every line of every day, pacing itself to last about `total_ms`.
-void write_directory(const std::string& dir, uint64_t total_ms, uint64_t seed) {
+void write_directory(const std::string& dir, uint64_t total_ms, uint64_t seed,
+                     const std::atomic<bool>* stop) {
   std::mt19937_64 random(seed);
   const auto pause = std::chrono::microseconds(total_ms * 1000 / (kDays * kLinesPerDay));
   for (int day = 0; day < kDays; ++day) {
     std::ofstream out(dir + "/" + day_file(day), std::ios::binary | std::ios::app);
-    for (int n = 0; n < kLinesPerDay; ++n) {
+    for (int n = 0; n < kLinesPerDay && !stop->load(); ++n) {
       const std::string line = line_for(day, n);
       const size_t cut = random() % line.size();  // two writes: a partial line in between
       out << line.substr(0, cut) << std::flush;
@@ -65,6 +67,7 @@ void write_directory(const std::string& dir, uint64_t total_ms, uint64_t seed) {
 // Jobs ("<n>.srv") whose lines end at or before the checkpoint, in file order.
 std::set<std::string> jobs_before(const std::string& dir, const ingest::pbs::TailCheckpoint& cp) {
   std::set<std::string> jobs;
+  if (cp.file.empty()) return jobs;  // nothing committed yet
   for (int day = 0; day < kDays; ++day) {
     const std::string name = day_file(day);
     if (!cp.file.empty() && name > cp.file) break;
@@ -143,7 +146,16 @@ TEST_CASE(
   constexpr uint64_t kMaxDelayMs = 300;  // a run takes ~50-150 ms to open the database
   WARN("tail crash test: " << points << " kill points, seed " << seed);
   std::mt19937_64 random(seed);
-  std::thread writer(write_directory, dir, points * kMaxDelayMs / 2, seed);
+  std::atomic<bool> stop_writer{false};
+  std::thread writer(write_directory, dir, points * kMaxDelayMs / 2, seed, &stop_writer);
+  struct JoinOnExit {  // a failed REQUIRE throws: stop and join the writer first
+    std::thread& thread;
+    std::atomic<bool>& stop;
+    ~JoinOnExit() {
+      stop.store(true);
+      if (thread.joinable()) thread.join();
+    }
+  } join_on_exit{writer, stop_writer};
 
   const std::vector<std::string> args = {JOBTRAIL_BINARY, "--db", db,         "tail-pbs",  dir,
                                          "--cluster",     "c",    "--follow", "--poll-ms", "10"};
