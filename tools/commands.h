@@ -75,6 +75,7 @@ int run_verify_log(const GlobalOptions& global, const VerifyLogOptions& options)
 
 struct JobsOptions {
   std::string state, user, array, cluster;
+  std::string since;  // only jobs whose state changed at or after this time
   uint64_t limit = 0;  // 0: every job
   bool json = false;
 };

@@ -159,6 +159,8 @@ void add_query_commands(CommandLine& c) {
   jobs_cmd->add_option("--user", jobs.user, "only this user's jobs");
   jobs_cmd->add_option("--array", jobs.array, "only the tasks of this array");
   jobs_cmd->add_option("--cluster", jobs.cluster, "only this cluster");
+  jobs_cmd->add_option("--since", jobs.since,
+                       "only jobs whose state changed at or after TIME (ISO 8601, epoch s)");
   jobs_cmd->add_option("--limit", jobs.limit, "at most N jobs (0: all)");
   jobs_cmd->add_flag("--json", jobs.json, "a JSON array");
 
@@ -205,6 +207,7 @@ void add_replay_commands(CommandLine& c) {
   as_of_cmd->add_option("--state", as_of.jobs.state, "jobs: only this state");
   as_of_cmd->add_option("--user", as_of.jobs.user, "jobs: only this user");
   as_of_cmd->add_option("--array", as_of.jobs.array, "jobs: only this array's tasks");
+  as_of_cmd->add_option("--since", as_of.jobs.since, "jobs: only states changed at or after");
   as_of_cmd->add_flag("--json", as_of.json, "JSON, shaped as the plain command's");
 
   auto* audit_cmd = app.add_subcommand(
