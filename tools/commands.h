@@ -75,7 +75,7 @@ int run_verify_log(const GlobalOptions& global, const VerifyLogOptions& options)
 
 struct JobsOptions {
   std::string state, user, array, cluster;
-  std::string since;  // only jobs whose state changed at or after this time
+  std::string since;   // only jobs whose state changed at or after this time
   uint64_t limit = 0;  // 0: every job
   bool json = false;
 };
@@ -146,5 +146,20 @@ struct BenchReplayOptions {
 };
 int run_bench_rebuild(const BenchReplayOptions& options, const std::string& self_exe);
 int run_bench_history(const BenchReplayOptions& options, const std::string& self_exe);
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  uint32_t connections_max = 512;
+  uint32_t stream_queue_events_max = 4096;  // live events queued per stream client
+};
+int run_serve(const GlobalOptions& global, const ServeOptions& options);
+
+struct TailOptions {
+  int64_t from_seq = -1;  // -1: the last 10 events
+  bool follow = false;    // -f: go on printing events as they are appended
+  uint32_t poll_interval_ms = 200;
+  bool json = false;  // each event as the stream's data line (one JSON object per line)
+};
+int run_tail(const GlobalOptions& global, const TailOptions& options);
 
 }  // namespace jobtrail::tools

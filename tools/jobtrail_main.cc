@@ -62,6 +62,8 @@ struct CommandLine {
   BenchAppendOptions bench_append;
   BenchReplayOptions bench_rebuild, bench_history;
   BenchArraysOptions bench_arrays;
+  ServeOptions serve;
+  TailOptions tail;
   std::vector<std::pair<CLI::App*, std::function<int()>>> routes;
 
   void route(CLI::App* cmd, std::function<int()> call) {
@@ -223,6 +225,35 @@ void add_replay_commands(CommandLine& c) {
   c.route(audit_cmd, [&c] { return run_audit(c.global, c.audit); });
 }
 
+// serve, tail: the HTTP API and the live stream.
+void add_serve_commands(CommandLine& c) {
+  auto& serve = c.serve;
+  auto& tail = c.tail;
+  auto* serve_cmd = c.app.add_subcommand("serve", "the HTTP API and live event stream");
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT (port 0: any free port)")
+      ->capture_default_str();
+  serve_cmd->add_option("--connections-max", serve.connections_max, "open connections at most")
+      ->check(CLI::Range(1u, 65536u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--stream-queue-events", serve.stream_queue_events_max,
+                   "live events queued per stream client before it is dropped as too slow")
+      ->check(CLI::Range(1u, 1u << 20))
+      ->capture_default_str();
+
+  auto* tail_cmd = c.app.add_subcommand(
+      "tail", "events from a seq, a caught-up marker, then (-f) events as they are appended");
+  tail_cmd->add_option("--from", tail.from_seq, "first seq (default: the last 10 events)")
+      ->check(CLI::Range(int64_t{1}, INT64_MAX));
+  tail_cmd->add_flag("-f,--follow", tail.follow, "go on printing events as they are appended");
+  tail_cmd->add_option("--poll-ms", tail.poll_interval_ms, "how often -f looks for new events")
+      ->check(CLI::Range(10u, 60000u))
+      ->capture_default_str();
+  tail_cmd->add_flag("--json", tail.json, "one JSON object per line (the stream's data)");
+  c.route(serve_cmd, [&c] { return run_serve(c.global, c.serve); });
+  c.route(tail_cmd, [&c] { return run_tail(c.global, c.tail); });
+}
+
 void add_bench_commands(CommandLine& c) {
   CLI::App& app = c.app;
   auto& bench_append = c.bench_append;
@@ -287,6 +318,7 @@ int main(int argc, char** argv) {
   add_query_commands(c);
   add_replay_commands(c);
   add_bench_commands(c);
+  add_serve_commands(c);
   CLI11_PARSE(c.app, argc, argv);
   if (c.verbose) spdlog::set_level(spdlog::level::debug);
   try {

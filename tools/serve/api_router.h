@@ -1,0 +1,57 @@
+// ApiRouter: the read API of `serve` (GET /api/...), answered from the ledger's projections at
+// the seq they have applied.
+//
+// Every JSON answer carries `seq` in its body and as a strong ETag ("\"<seq>\""): for one job
+// or one array, the seq of the last event that touched it (its ETag changes only when it
+// does); for lists and queries, the applied seq (any change can alter them). A request whose
+// If-None-Match names the current ETag gets 304 with no body. Unknown routes, methods and
+// parameters, and bad values, get a 4xx with {"error": "..."}.
+//
+// Answers are cached by request target while the applied seq stays the same: the cache is
+// exact (no TTL), because nothing an answer reflects can change without a new seq.
+//
+// Threading: the loop thread only, like the ledger.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "tools/http/http_types.h"
+#include "tools/serve/event_stream.h"
+#include "tools/serve/ledger.h"
+
+namespace jobtrail::tools {
+
+struct ApiOptions {
+  uint32_t page_items_default = 100;  // jobs, events and as-of lists
+  uint32_t page_items_max = 1000;
+  size_t cache_entries_max = 4096;           // the cache is emptied when it is full
+  size_t cache_body_bytes_max = 256 * 1024;  // larger answers are not cached
+};
+
+class ApiRouter {
+ public:
+  ApiRouter(Ledger& ledger, EventStream& stream, ApiOptions options);
+
+  http::Response handle(const http::Request& request);
+
+  // One computed answer: its status, the seq its ETag names, its body.
+  struct Answer {
+    unsigned status = 200;
+    uint64_t seq = 0;
+    std::string body;
+  };
+
+ private:
+  Answer compute(const http::Request& request);
+  http::Response stream(const http::Request& request);
+
+  Ledger& ledger_;
+  EventStream& stream_;
+  ApiOptions options_;
+  uint64_t cache_seq_ = 0;  // the applied seq every cached answer was computed at
+  std::unordered_map<std::string, Answer> cache_;
+};
+
+}  // namespace jobtrail::tools
