@@ -149,6 +149,10 @@ int run_bench_history(const BenchReplayOptions& options, const std::string& self
 
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
+  std::string token_file;            // the bearer token for writes (and for TCP reads)
+  bool public_read = false;          // TCP reads without the token
+  std::string socket_path;           // a unix socket too (callers known by uid)
+  std::vector<uint32_t> admin_uids;  // unix-socket callers who see every job
   uint32_t connections_max = 512;
   uint32_t stream_queue_events_max = 4096;  // live events queued per stream client
 };

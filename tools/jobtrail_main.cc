@@ -232,6 +232,13 @@ void add_serve_commands(CommandLine& c) {
   auto* serve_cmd = c.app.add_subcommand("serve", "the HTTP API and live event stream");
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT (port 0: any free port)")
       ->capture_default_str();
+  serve_cmd->add_option("--token-file", serve.token_file,
+                        "file holding the bearer token writes (and TCP reads) need");
+  serve_cmd->add_flag("--public-read", serve.public_read, "TCP reads need no token");
+  serve_cmd->add_option("--socket", serve.socket_path,
+                        "also listen on this unix socket: callers see their own jobs");
+  serve_cmd->add_option("--admin-uid", serve.admin_uids,
+                        "unix-socket callers who see every job (root and serve's uid always do)");
   serve_cmd->add_option("--connections-max", serve.connections_max, "open connections at most")
       ->check(CLI::Range(1u, 65536u))
       ->capture_default_str();

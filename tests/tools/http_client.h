@@ -7,8 +7,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdint>
@@ -43,6 +45,17 @@ class HttpConnection {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  // Over a unix socket instead of TCP.
+  HttpConnection(const std::string& unix_path, int receive_timeout_ms) {
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    timeval tv{receive_timeout_ms / 1000, (receive_timeout_ms % 1000) * 1000};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (unix_path.size() >= sizeof addr.sun_path) return;
+    std::copy(unix_path.begin(), unix_path.end(), addr.sun_path);
     connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   }
   ~HttpConnection() {

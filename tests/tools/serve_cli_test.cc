@@ -37,15 +37,18 @@ uint16_t free_port() {
 // Starts serve and waits (bounded) until it answers; stops it with SIGTERM on destruction.
 class ServeProcess {
  public:
-  ServeProcess(const std::string& db, const TempDir& io) : port_(free_port()) {
-    pid_ = spawn_process(
-        {JOBTRAIL_BINARY, "--db", db, "serve", "--listen", "127.0.0.1:" + std::to_string(port_)},
-        io / "serve.out", io / "serve.err");
+  ServeProcess(const std::string& db, const TempDir& io,
+               std::vector<std::string> extra = {"--public-read"})
+      : port_(free_port()) {
+    std::vector<std::string> args = {
+        JOBTRAIL_BINARY, "--db", db, "serve", "--listen", "127.0.0.1:" + std::to_string(port_)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = spawn_process(args, io / "serve.out", io / "serve.err");
     REQUIRE(pid_ > 0);
     // Bounded: 200 tries, 25 ms apart.
     for (int i = 0; i < 200 && !ready_; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
-      ready_ = http_get(port_, "/api/events?limit=1").has_value();
+      ready_ = http_get(port_, "/api/nothing").has_value();
     }
     INFO(read_file(io / "serve.err"));
     REQUIRE(ready_);
@@ -159,4 +162,31 @@ TEST_CASE("tail -f follows events another process appends", "[tail][cli]") {
   // The marker after the backlog (event 9486), then the other process's events in order.
   CHECK(out.find("{\"id\":-1,\"seq\":9486}") != std::string::npos);
   CHECK(out.find("\"seq\":9487") > out.find("{\"id\":-1,\"seq\":9486}"));
+}
+
+TEST_CASE("serve --token-file: the token with its whitespace trimmed opens reads and writes",
+          "[serve][cli]") {
+  TempDir dir;
+  const std::string token_file = dir / "token";
+  {
+    std::FILE* f = std::fopen(token_file.c_str(), "w");
+    std::fputs("  tok-123\n\n", f);
+    std::fclose(f);
+  }
+  ServeProcess serve(dir / "db", dir, {"--token-file", token_file});
+  CHECK(http_get(serve.port(), "/api/jobs")->status == 401);
+  CHECK(http_get(serve.port(), "/api/jobs", {{"Authorization", "Bearer tok-123"}})->status == 200);
+  HttpConnection post(serve.port());
+  REQUIRE(post.send_request(
+      "POST", "/api/events",
+      {{"Authorization", "Bearer tok-123"}, {"Content-Type", "application/json"}},
+      R"({"type":"JobSubmitted","cluster":"web","job":"5","body":{"user":"ann"}})"));
+  auto created = post.read_reply();
+  REQUIRE(created.has_value());
+  CHECK(created->status == 201);
+  auto job = http_get(serve.port(), "/api/jobs/web/5", {{"Authorization", "Bearer tok-123"}});
+  CHECK(json::parse(job->body)["state"] == "PENDING");
+  CHECK(serve.stop() == 0);
+  // The event is in the log for the CLI too, once serve has let go of it.
+  CHECK(run_jobtrail(dir / "db", {"history", "5", "--json"}).exit_code == 0);
 }

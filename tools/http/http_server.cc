@@ -9,6 +9,7 @@
 #include "tools/http/http_server.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -376,6 +377,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::open(const ServerOptions& option
                    false, ec)) {
       return Status::unavailable("listen on " + options.unix_socket_path + ": " + ec.message());
     }
+    // Every local user may connect: the kernel tells who each one is (SO_PEERCRED).
+    ::chmod(options.unix_socket_path.c_str(), 0666);
   }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }

@@ -2,12 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "events/assert.h"
 #include "events/limits.h"
 #include "events/time_format.h"
+#include "ingest/api/event_request.h"
 #include "projections/arrays_projection.h"
 #include "projections/job_history.h"
 #include "projections/jobs_projection.h"
@@ -54,6 +57,19 @@ unsigned http_status_of(const Status& s) {
 
 Answer error_answer(unsigned status, const std::string& message) {
   return Answer{status, 0, dump(json{{"error", message}})};
+}
+
+http::Response json_response(unsigned status, const std::string& message) {
+  http::Response response;
+  response.status = status;
+  response.body = dump(json{{"error", message}});
+  return response;
+}
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // A decimal parameter in [min, max]; `fallback` when absent.
@@ -105,6 +121,7 @@ struct Route {
   uint64_t applied_seq;
   const RequestTarget& target;
   const ApiOptions& options;
+  const Caller& caller;
 };
 
 Result<uint64_t> page_limit_of(const Route& r) {
@@ -135,7 +152,7 @@ Result<Answer> jobs_list(const Route& r) {
         if (!after_key.empty() && projections::job_state_key(v.cluster, v.job) <= after_key) {
           return true;
         }
-        if (!filter->matches(v)) return true;
+        if (!filter->matches(v) || !r.caller.sees_user(v.user)) return true;
         if (list.size() == *limit) {
           next = list.back()["cluster"].get<std::string>() + "/" +
                  list.back()["job"].get<std::string>();
@@ -153,6 +170,9 @@ Result<Answer> job_one(const Route& r, const std::string& cluster, const std::st
   JT_RETURN_IF_ERROR(check_params(r.target, {}));
   auto view = find_job(r.log, cluster, job);
   if (!view.ok()) return view.status();
+  // Another user's job does not exist for this caller (its existence is not told either).
+  if (!r.caller.sees_user(view->user))
+    return Status::not_found("no job " + job + " in cluster " + cluster);
   if (part.empty()) return ok_answer(view->last_seq, job_view_json(*view));
   auto history = projections::read_history(r.log, view->cluster, view->job);
   if (!history.ok()) return history.status();
@@ -177,7 +197,9 @@ Result<Answer> array_one(const Route& r, const std::string& cluster, const std::
   projections::StoredState arrays(r.log, std::string(projections::ArraysProjection::kName));
   auto counts = projections::read_array(arrays, cluster, id);
   if (!counts.ok()) return counts.status();
-  if (!counts->has_value()) return Status::not_found("no array " + id + " in cluster " + cluster);
+  if (!counts->has_value() || !r.caller.sees_user((*counts)->user)) {
+    return Status::not_found("no array " + id + " in cluster " + cluster);
+  }
   const bool with_tasks = r.target.param("tasks").value_or("") == "true";
   std::vector<projections::ArrayTask> tasks;
   if (with_tasks) {
@@ -299,6 +321,10 @@ Result<Answer> route(const Route& r) {
       return job_one(r, s[2], s[3], s[4]);
   }
   if (s[1] == "arrays" && s.size() == 4) return array_one(r, s[2], s[3]);
+  const bool whole_log = (s[1] == "events" || s[1] == "as-of") && s.size() == 2;
+  if (whole_log && !r.caller.sees_all) {
+    return error_answer(403, "the whole log is for admins and token holders; ask for your jobs");
+  }
   if (s[1] == "events" && s.size() == 2) return events_list(r);
   if (s[1] == "as-of" && s.size() == 2) return as_of_query(r);
   return Status::not_found("no such route");
@@ -330,15 +356,15 @@ bool etag_matches(std::string_view if_none_match, const std::string& etag) {
 }  // namespace
 
 ApiRouter::ApiRouter(Ledger& ledger, EventStream& stream, ApiOptions options)
-    : ledger_(ledger), stream_(stream), options_(options) {
+    : ledger_(ledger), stream_(stream), options_(options), started_at_us_(now_us()) {
   JT_ASSERT(options_.page_items_default <= options_.page_items_max);
   JT_ASSERT(options_.page_items_max <= limits::batch_events_max);
 }
 
-ApiRouter::Answer ApiRouter::compute(const http::Request& request) {
+ApiRouter::Answer ApiRouter::compute(const http::Request& request, const Caller& caller) {
   auto target = parse_request_target(request.target);
   if (!target.ok()) return error_answer(400, target.status().message());
-  const Route r{ledger_.log(), ledger_.applied_seq(), *target, options_};
+  const Route r{ledger_.log(), ledger_.applied_seq(), *target, options_, caller};
   Result<Answer> answer = route(r);
   if (answer.ok()) return std::move(answer).value();
   const unsigned status = http_status_of(answer.status());
@@ -348,30 +374,49 @@ ApiRouter::Answer ApiRouter::compute(const http::Request& request) {
 }
 
 http::Response ApiRouter::handle(const http::Request& request) {
-  http::Response response;
-  const bool is_stream =
-      request.target == "/api/stream" || request.target.starts_with("/api/stream?");
-  if (request.method != "GET" && request.method != "HEAD") {
-    response.status = 405;
-    response.headers.emplace_back("Allow", "GET, HEAD");
-    response.body = dump(json{{"error", "method " + request.method + " is not allowed here"}});
-    return response;
+  const bool is_write = request.method == "POST";
+  const Caller caller = identify_caller(request, options_.access, is_write);
+  if (caller.refused_status != 0) {
+    http::Response refused = json_response(caller.refused_status, caller.refused_reason);
+    if (caller.refused_status == 401) refused.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return refused;
   }
-  if (is_stream) return stream(request);
+  const std::string_view path =
+      std::string_view(request.target).substr(0, request.target.find('?'));
+  if (is_write && (path == "/api/events" || path == "/api/events/")) return post_events(request);
+  if (request.method != "GET" && request.method != "HEAD") {
+    http::Response refused =
+        json_response(405, "method " + request.method + " is not allowed here");
+    refused.headers.emplace_back("Allow", "GET, HEAD (and POST on /api/events)");
+    return refused;
+  }
+  if (path == "/api/stream") {
+    if (!caller.sees_all)
+      return json_response(403, "the live stream is for admins and token holders");
+    return stream(request);
+  }
+  return read(request, caller);
+}
+
+http::Response ApiRouter::read(const http::Request& request, const Caller& caller) {
+  http::Response response;
   if (cache_seq_ != ledger_.applied_seq() || cache_.size() >= options_.cache_entries_max) {
     cache_.clear();
     cache_seq_ = ledger_.applied_seq();
   }
+  // A user of the unix socket sees their own jobs only: their answers are cached apart.
+  std::string key =
+      (caller.sees_all ? std::string("*") : caller.user_names.front()) + " " + request.target;
   Answer computed;
   const Answer* answer = nullptr;
-  if (auto cached = cache_.find(request.target); cached != cache_.end()) {
+  if (auto cached = cache_.find(key); cached != cache_.end()) {
     answer = &cached->second;
   } else {
-    computed = compute(request);
+    computed = compute(request, caller);
     const bool cacheable =
         computed.status == 200 && computed.body.size() <= options_.cache_body_bytes_max;
     answer =
-        cacheable ? &cache_.emplace(request.target, std::move(computed)).first->second : &computed;
+        cacheable ? &cache_.emplace(std::move(key), std::move(computed)).first->second : &computed;
   }
   response.status = answer->status;
   if (answer->status == 200) {
@@ -408,12 +453,46 @@ http::Response ApiRouter::stream(const http::Request& request) {
     }
     from_seq = seq + 1;
   }
-  if (!bad.ok()) {
-    response.status = 400;
-    response.body = dump(json{{"error", bad.message()}});
-    return response;
-  }
+  if (!bad.ok()) return json_response(400, bad.message());
   response.stream = stream_.subscribe(from_seq);
+  return response;
+}
+
+// POST /api/events: ingest/api/event_request.h says what is accepted. The Idempotency-Key
+// names the request: the same key again appends nothing and answers the seqs it got first.
+http::Response ApiRouter::post_events(const http::Request& request) {
+  if (!request.header("content-type").starts_with("application/json")) {
+    return json_response(415, "Content-Type must be application/json");
+  }
+  ingest::api::EventRequestContext context;
+  context.observed_at_us = now_us();
+  context.origin = request.unix_socket ? "unix uid " + std::to_string(request.peer_uid) : "tcp";
+  const std::string_view key = request.header("idempotency-key");
+  if (!key.empty()) {
+    const bool printable = key.size() <= 128 && std::all_of(key.begin(), key.end(), [](char c) {
+                             return c > ' ' && c < 127;
+                           });
+    if (!printable) return json_response(400, "Idempotency-Key: 1 to 128 visible characters");
+    context.identity = "api/key/" + std::string(key);
+  } else {
+    context.identity = "api/" + std::to_string(started_at_us_) + "/" + std::to_string(++posts_);
+  }
+  auto events = ingest::api::parse_event_request(request.body, context);
+  if (!events.ok())
+    return json_response(http_status_of(events.status()), events.status().message());
+  AppendBatch batch;
+  batch.events = std::move(events).value();
+  auto appended = ledger_.append(batch);
+  if (!appended.ok()) {
+    spdlog::error("POST /api/events: {}", appended.status().to_string());
+    return json_response(http_status_of(appended.status()), appended.status().message());
+  }
+  http::Response response;
+  response.status = appended->appended > 0 ? 201 : 200;
+  response.body = dump(json{{"seq", ledger_.applied_seq()},
+                            {"seqs", appended->seqs},
+                            {"appended", appended->appended},
+                            {"duplicates", appended->duplicates}});
   return response;
 }
 

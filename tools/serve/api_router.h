@@ -7,8 +7,12 @@
 // If-None-Match names the current ETag gets 304 with no body. Unknown routes, methods and
 // parameters, and bad values, get a 4xx with {"error": "..."}.
 //
-// Answers are cached by request target while the applied seq stays the same: the cache is
-// exact (no TTL), because nothing an answer reflects can change without a new seq.
+// POST /api/events appends what applications say about their jobs (ingest/api/
+// event_request.h has the grammar); access.h says who may read and write.
+//
+// Answers are cached by request target (and the caller's scope) while the applied seq stays the
+// same: the cache is exact (no TTL), because nothing an answer reflects can change without a new
+// seq.
 //
 // Threading: the loop thread only, like the ledger.
 #pragma once
@@ -18,6 +22,7 @@
 #include <unordered_map>
 
 #include "tools/http/http_types.h"
+#include "tools/serve/access.h"
 #include "tools/serve/event_stream.h"
 #include "tools/serve/ledger.h"
 
@@ -28,6 +33,7 @@ struct ApiOptions {
   uint32_t page_items_max = 1000;
   size_t cache_entries_max = 4096;           // the cache is emptied when it is full
   size_t cache_body_bytes_max = 256 * 1024;  // larger answers are not cached
+  AccessOptions access;
 };
 
 class ApiRouter {
@@ -44,12 +50,16 @@ class ApiRouter {
   };
 
  private:
-  Answer compute(const http::Request& request);
+  Answer compute(const http::Request& request, const Caller& caller);
+  http::Response read(const http::Request& request, const Caller& caller);
   http::Response stream(const http::Request& request);
+  http::Response post_events(const http::Request& request);
 
   Ledger& ledger_;
   EventStream& stream_;
   ApiOptions options_;
+  uint64_t posts_ = 0;  // numbers the identities of POSTs without an Idempotency-Key
+  int64_t started_at_us_ = 0;
   uint64_t cache_seq_ = 0;  // the applied seq every cached answer was computed at
   std::unordered_map<std::string, Answer> cache_;
 };

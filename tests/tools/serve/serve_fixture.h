@@ -19,6 +19,8 @@ class ServeFixture {
  public:
   explicit ServeFixture(tools::ServeAppOptions options = {}) {
     options.server.listen = "127.0.0.1:0";
+    // Reads need no token unless a test sets one up (tests/tools/serve/access_test.cc).
+    if (options.api.access.token.empty()) options.api.access.public_read = true;
     auto app = tools::ServeApp::open(dir_ / "db", options);
     INFO(app.status().to_string());
     REQUIRE(app.ok());
