@@ -147,6 +147,16 @@ struct BenchReplayOptions {
 int run_bench_rebuild(const BenchReplayOptions& options, const std::string& self_exe);
 int run_bench_history(const BenchReplayOptions& options, const std::string& self_exe);
 
+struct BenchHttpOptions {
+  uint32_t connections = 8;      // requests in flight at once
+  uint64_t requests = 100'000;   // answers timed per scenario
+  uint32_t jobs = 10'000;        // plain jobs in the database
+  uint32_t array_tasks = 1'000;  // tasks of the one array
+  std::string scratch_dir;       // default: a fresh folder under /tmp, removed after
+  bool json = false;
+};
+int run_bench_http(const BenchHttpOptions& options);
+
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   std::string token_file;            // the bearer token for writes (and for TCP reads)

@@ -63,6 +63,7 @@ struct CommandLine {
   BenchReplayOptions bench_rebuild, bench_history;
   BenchArraysOptions bench_arrays;
   ServeOptions serve;
+  BenchHttpOptions bench_http;
   TailOptions tail;
   std::vector<std::pair<CLI::App*, std::function<int()>>> routes;
 
@@ -307,6 +308,25 @@ void add_bench_commands(CommandLine& c) {
   c.route(bench_rebuild_cmd, [&c] { return run_bench_rebuild(c.bench_rebuild, c.self); });
   c.route(bench_history_cmd, [&c] { return run_bench_history(c.bench_history, c.self); });
   c.route(bench_arrays_cmd, [&c] { return run_bench_arrays(c.bench_arrays); });
+
+  auto& bench_http = c.bench_http;
+  auto* bench_http_cmd = bench->add_subcommand(
+      "http", "GET of one job and one array through serve: req/s, p50/p99, 200 and 304");
+  bench_http_cmd->add_option("--connections", bench_http.connections, "requests in flight")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
+  bench_http_cmd->add_option("--requests", bench_http.requests, "answers timed per scenario")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{10'000'000}))
+      ->capture_default_str();
+  bench_http_cmd->add_option("--jobs", bench_http.jobs, "jobs in the database")
+      ->check(CLI::Range(2u, 10'000'000u))
+      ->capture_default_str();
+  bench_http_cmd->add_option("--array-tasks", bench_http.array_tasks, "tasks of the array")
+      ->check(CLI::Range(1u, 1'000'000u))
+      ->capture_default_str();
+  bench_http_cmd->add_option("--scratch", bench_http.scratch_dir, "database folder (kept)");
+  bench_http_cmd->add_flag("--json", bench_http.json, "one JSON object");
+  c.route(bench_http_cmd, [&c] { return run_bench_http(c.bench_http); });
 }
 
 }  // namespace

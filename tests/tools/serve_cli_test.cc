@@ -190,3 +190,23 @@ TEST_CASE("serve --token-file: the token with its whitespace trimmed opens reads
   // The event is in the log for the CLI too, once serve has let go of it.
   CHECK(run_jobtrail(dir / "db", {"history", "5", "--json"}).exit_code == 0);
 }
+
+TEST_CASE("bench http prints req/s and p50/p99 for 200 and 304 of a job and an array",
+          "[bench][cli]") {
+  TempDir dir;
+  auto r = run_process({JOBTRAIL_BINARY, "bench", "http", "--json", "--connections", "2",
+                        "--requests", "300", "--jobs", "50", "--array-tasks", "20"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.out);
+  std::vector<std::string> names;
+  for (const auto& s : j["scenarios"]) {
+    names.push_back(s["name"]);
+    CHECK(s["requests"] == 300);
+    CHECK(s["requests_per_s"].get<double>() > 0);
+    CHECK(s["p50_us"].get<uint32_t>() <= s["p99_us"].get<uint32_t>());
+  }
+  CHECK(names == std::vector<std::string>{"job 200", "job 304", "array 200", "array 304",
+                                          "job 200 (no cache)", "job 304 (no cache)",
+                                          "array 200 (no cache)", "array 304 (no cache)"});
+}
