@@ -126,18 +126,35 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     parser_->header_limit(limits().header_bytes_max);
     parser_->body_limit(limits().body_bytes_max);
     stream_.expires_after(std::chrono::milliseconds(limits().read_timeout_ms));
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                               if (ec) return self->reject_read(ec);
-                               const auto length = self->parser_->content_length();
-                               if (length && *length > self->limits().body_bytes_max) {
-                                 return self->reject(
-                                     413, "request body of " + std::to_string(*length) +
-                                              " bytes is over the limit of " +
-                                              std::to_string(self->limits().body_bytes_max));
-                               }
-                               self->read_body();
-                             });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) {
+          if (ec) return self->reject_read(ec);
+          const auto length = self->parser_->content_length();
+          if (length && *length > self->limits().body_bytes_max) {
+            return self->reject(413, "request body of " + std::to_string(*length) +
+                                         " bytes is over the limit of " +
+                                         std::to_string(self->limits().body_bytes_max));
+          }
+          // A client that asks first (curl does above 1 KiB) is
+          // told to go on.
+          if (beast::iequals(self->parser_->get()[bhttp::field::expect], "100-continue")) {
+            return self->send_continue();
+          }
+          self->read_body();
+        });
+  }
+
+  void send_continue() {
+    static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    stream_.expires_after(std::chrono::milliseconds(limits().write_timeout_ms));
+    asio::async_write(
+        stream_, asio::buffer(kContinue),
+        [self = this->shared_from_this()](beast::error_code ec, size_t) {
+          if (ec) return self->close();
+          self->stream_.expires_after(std::chrono::milliseconds(self->limits().read_timeout_ms));
+          self->read_body();
+        });
   }
 
   void read_body() {

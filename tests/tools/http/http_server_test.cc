@@ -159,3 +159,17 @@ TEST_CASE("connections beyond connections_max are closed at once; freed slots ar
   }
   CHECK(served);
 }
+
+TEST_CASE("Expect: 100-continue is answered before the body is sent", "[http]") {
+  EchoServer server;
+  HttpConnection connection(server.port());
+  REQUIRE(connection.send_raw(
+      "POST /x HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+  REQUIRE(connection.read_until("HTTP/1.1 100 Continue\r\n\r\n", 5000));
+  connection.clear_received();
+  REQUIRE(connection.send_raw("hello"));
+  auto reply = connection.read_reply();
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  CHECK(reply->body == "{\"method\":\"POST\",\"bytes\":5}");
+}
