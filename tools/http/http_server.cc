@@ -207,10 +207,12 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     request.peer_uid = peer_uid_;
     const bool keep_alive = message.keep_alive();
     const bool head = message.method() == bhttp::verb::head;
-    std::weak_ptr<Session> weak = this->shared_from_this();
-    server_.handler_(std::move(request), [weak, keep_alive, head](Response&& response) {
-      if (auto self = weak.lock()) self->answer(std::move(response), keep_alive, head);
-    });
+    // The callback owns the session until it answers: nothing else does while a handler
+    // works on a request later (no read or write is pending meanwhile).
+    server_.handler_(std::move(request),
+                     [self = this->shared_from_this(), keep_alive, head](Response&& response) {
+                       self->answer(std::move(response), keep_alive, head);
+                     });
   }
 
   void answer(Response&& response, bool keep_alive, bool head) {

@@ -361,10 +361,15 @@ ApiRouter::ApiRouter(Ledger& ledger, EventStream& stream, ApiOptions options)
   JT_ASSERT(options_.page_items_max <= limits::batch_events_max);
 }
 
-ApiRouter::Answer ApiRouter::compute(const http::Request& request, const Caller& caller) {
+ApiRouter::~ApiRouter() {
+  join_worker();
+}
+
+ApiRouter::Answer ApiRouter::compute(const http::Request& request, const Caller& caller,
+                                     uint64_t applied_seq) const {
   auto target = parse_request_target(request.target);
   if (!target.ok()) return error_answer(400, target.status().message());
-  const Route r{ledger_.log(), ledger_.applied_seq(), *target, options_, caller};
+  const Route r{ledger_.log(), applied_seq, *target, options_, caller};
   Result<Answer> answer = route(r);
   if (answer.ok()) return std::move(answer).value();
   const unsigned status = http_status_of(answer.status());
@@ -399,7 +404,6 @@ http::Response ApiRouter::handle(const http::Request& request) {
 }
 
 http::Response ApiRouter::read(const http::Request& request, const Caller& caller) {
-  http::Response response;
   if (cache_seq_ != ledger_.applied_seq() || cache_.size() >= options_.cache_entries_max) {
     cache_.clear();
     cache_seq_ = ledger_.applied_seq();
@@ -412,15 +416,20 @@ http::Response ApiRouter::read(const http::Request& request, const Caller& calle
   if (auto cached = cache_.find(key); cached != cache_.end()) {
     answer = &cached->second;
   } else {
-    computed = compute(request, caller);
+    computed = compute(request, caller, ledger_.applied_seq());
     const bool cacheable =
         computed.status == 200 && computed.body.size() <= options_.cache_body_bytes_max;
     answer =
         cacheable ? &cache_.emplace(std::move(key), std::move(computed)).first->second : &computed;
   }
-  response.status = answer->status;
-  if (answer->status == 200) {
-    std::string etag = etag_of(answer->seq);
+  return response_of(*answer, request);
+}
+
+http::Response ApiRouter::response_of(const Answer& answer, const http::Request& request) {
+  http::Response response;
+  response.status = answer.status;
+  if (answer.status == 200) {
+    std::string etag = etag_of(answer.seq);
     const bool not_modified = etag_matches(request.header("if-none-match"), etag);
     response.headers.emplace_back("ETag", std::move(etag));
     if (not_modified) {
@@ -428,8 +437,40 @@ http::Response ApiRouter::read(const http::Request& request, const Caller& calle
       return response;
     }
   }
-  response.body = answer->body;
+  response.body = answer.body;
   return response;
+}
+
+bool ApiRouter::replays_log(const http::Request& request) {
+  if (request.method != "GET" || !request.target.starts_with("/api/as-of?")) return false;
+  auto target = parse_request_target(request.target);
+  return target.ok() && target->param("what").value_or("") == "jobs";
+}
+
+void ApiRouter::handle(http::Request request, std::function<void(http::Response&&)> respond) {
+  if (!replays_log(request) || !post_) return respond(handle(request));
+  const Caller caller = identify_caller(request, options_.access, false);
+  if (!caller.sees_all || caller.refused_status != 0) return respond(handle(request));
+  if (worker_busy_) {
+    return respond(json_response(503, "an as-of replay of the whole log is running; retry soon"));
+  }
+  join_worker();  // the previous one has answered (worker_busy_ is false): this returns at once
+  worker_busy_ = true;
+  // The replay reads only the log (immutable events and its head), which is safe beside the
+  // loop's appends; the answer goes back to the loop, where the session lives.
+  worker_ = std::thread([this, request = std::move(request), caller, respond = std::move(respond),
+                         applied = ledger_.applied_seq()]() mutable {
+    Answer answer = compute(request, caller, applied);
+    post_([this, answer = std::move(answer), request = std::move(request),
+           respond = std::move(respond)]() mutable {
+      worker_busy_ = false;
+      respond(response_of(answer, request));
+    });
+  });
+}
+
+void ApiRouter::join_worker() {
+  if (worker_.joinable()) worker_.join();
 }
 
 // GET /api/stream?from=SEQ; a Last-Event-ID header (a reconnecting EventSource) resumes after

@@ -18,7 +18,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "tools/http/http_types.h"
@@ -40,7 +42,18 @@ class ApiRouter {
  public:
   ApiRouter(Ledger& ledger, EventStream& stream, ApiOptions options);
 
+  ~ApiRouter();
+
+  // The answer to `request`, computed on the calling (loop) thread.
   http::Response handle(const http::Request& request);
+  // The same, except that a request replaying the whole log (as-of ... jobs) is computed on a
+  // worker thread, one at a time (another meanwhile gets 503), so the loop never stalls on
+  // it; `respond` is called on the loop through the poster either way.
+  void handle(http::Request request, std::function<void(http::Response&&)> respond);
+  // How the worker hands its answer back to the loop (HttpServer::post).
+  void set_loop_poster(std::function<void(std::function<void()>)> post) { post_ = std::move(post); }
+  // Waits for a running worker (before the server and ledger go away).
+  void join_worker();
 
   // One computed answer: its status, the seq its ETag names, its body.
   struct Answer {
@@ -50,7 +63,9 @@ class ApiRouter {
   };
 
  private:
-  Answer compute(const http::Request& request, const Caller& caller);
+  Answer compute(const http::Request& request, const Caller& caller, uint64_t applied_seq) const;
+  static http::Response response_of(const Answer& answer, const http::Request& request);
+  static bool replays_log(const http::Request& request);
   http::Response read(const http::Request& request, const Caller& caller);
   http::Response stream(const http::Request& request);
   http::Response post_events(const http::Request& request);
@@ -60,7 +75,10 @@ class ApiRouter {
   ApiOptions options_;
   uint64_t posts_ = 0;  // numbers the identities of POSTs without an Idempotency-Key
   int64_t started_at_us_ = 0;
-  uint64_t cache_seq_ = 0;  // the applied seq every cached answer was computed at
+  std::function<void(std::function<void()>)> post_;
+  std::thread worker_;
+  bool worker_busy_ = false;  // loop thread only
+  uint64_t cache_seq_ = 0;    // the applied seq every cached answer was computed at
   std::unordered_map<std::string, Answer> cache_;
 };
 

@@ -2,7 +2,10 @@
 
 namespace jobtrail::tools {
 
-ServeApp::~ServeApp() = default;
+ServeApp::~ServeApp() {
+  // A worker still replaying posts its answer to the (stopped) loop: let it finish first.
+  if (router_) router_->join_worker();
+}
 
 Result<std::unique_ptr<ServeApp>> ServeApp::open(const std::string& db_dir,
                                                  const ServeAppOptions& options) {
@@ -16,11 +19,15 @@ Result<std::unique_ptr<ServeApp>> ServeApp::open(const std::string& db_dir,
   app->ledger_->set_listener(
       [stream](uint64_t first_seq, uint64_t last_seq) { stream->publish(first_seq, last_seq); });
   ApiRouter* router = app->router_.get();
-  auto server = http::HttpServer::open(
-      options.server,
-      [router](http::Request&& request, auto respond) { respond(router->handle(request)); });
+  auto server =
+      http::HttpServer::open(options.server, [router](http::Request&& request, auto respond) {
+        router->handle(std::move(request), std::move(respond));
+      });
   if (!server.ok()) return server.status();
   app->server_ = std::move(server).value();
+  http::HttpServer* http_server = app->server_.get();
+  router->set_loop_poster(
+      [http_server](std::function<void()> fn) { http_server->post(std::move(fn)); });
   return app;
 }
 
