@@ -15,6 +15,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -351,6 +352,13 @@ void HttpServer::Impl::accept(asio::basic_socket_acceptor<Protocol>& acceptor) {
         }
         std::make_shared<Session<Protocol>>(std::move(socket), *this)->start(kUnix, uid);
       }
+    }
+    if (ec) {
+      // Out of file descriptors (or the like): accepting again at once would spin; wait a
+      // little, so the connections that hold them can finish.
+      auto timer = std::make_shared<asio::steady_timer>(ioc_, std::chrono::milliseconds(50));
+      timer->async_wait([this, &acceptor, timer](beast::error_code) { accept(acceptor); });
+      return;
     }
     accept(acceptor);  // bounded by connections_max above; the loop runs until stop()
   });
