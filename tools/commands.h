@@ -91,6 +91,7 @@ int run_verify_log(const GlobalOptions& global, const VerifyLogOptions& options)
 
 struct JobsOptions {
   std::string state, user, array, cluster;
+  std::string since;   // only jobs whose state changed at or after this time
   uint64_t limit = 0;  // 0: every job
   bool json = false;
 };
@@ -177,5 +178,34 @@ struct BenchReplayOptions {
 };
 int run_bench_rebuild(const BenchReplayOptions& options, const std::string& self_exe);
 int run_bench_history(const BenchReplayOptions& options, const std::string& self_exe);
+
+struct BenchHttpOptions {
+  uint32_t connections = 8;      // requests in flight at once
+  uint64_t requests = 100'000;   // answers timed per scenario
+  uint32_t jobs = 10'000;        // plain jobs in the database
+  uint32_t array_tasks = 1'000;  // tasks of the one array
+  std::string scratch_dir;       // default: a fresh folder under /tmp, removed after
+  bool json = false;
+};
+int run_bench_http(const BenchHttpOptions& options);
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string token_file;            // the bearer token for writes (and for TCP reads)
+  bool public_read = false;          // TCP reads without the token
+  std::string socket_path;           // a unix socket too (callers known by uid)
+  std::vector<uint32_t> admin_uids;  // unix-socket callers who see every job
+  uint32_t connections_max = 512;
+  uint32_t stream_queue_events_max = 4096;  // live events queued per stream client
+};
+int run_serve(const GlobalOptions& global, const ServeOptions& options);
+
+struct TailOptions {
+  int64_t from_seq = -1;  // -1: the last 10 events
+  bool follow = false;    // -f: go on printing events as they are appended
+  uint32_t poll_interval_ms = 200;
+  bool json = false;  // each event as the stream's data line (one JSON object per line)
+};
+int run_tail(const GlobalOptions& global, const TailOptions& options);
 
 }  // namespace jobtrail::tools

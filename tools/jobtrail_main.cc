@@ -69,6 +69,9 @@ struct CommandLine {
   BenchReplayOptions bench_rebuild, bench_history;
   BenchArraysOptions bench_arrays;
   BenchRecordsOptions bench_records;
+  ServeOptions serve;
+  BenchHttpOptions bench_http;
+  TailOptions tail;
   std::vector<std::pair<CLI::App*, std::function<int()>>> routes;
 
   void route(CLI::App* cmd, std::function<int()> call) {
@@ -188,6 +191,8 @@ void add_query_commands(CommandLine& c) {
   jobs_cmd->add_option("--user", jobs.user, "only this user's jobs");
   jobs_cmd->add_option("--array", jobs.array, "only the tasks of this array");
   jobs_cmd->add_option("--cluster", jobs.cluster, "only this cluster");
+  jobs_cmd->add_option("--since", jobs.since,
+                       "only jobs whose state changed at or after TIME (ISO 8601, epoch s)");
   jobs_cmd->add_option("--limit", jobs.limit, "at most N jobs (0: all)");
   jobs_cmd->add_flag("--json", jobs.json, "a JSON array");
 
@@ -254,6 +259,7 @@ void add_replay_commands(CommandLine& c) {
   as_of_cmd->add_option("--state", as_of.jobs.state, "jobs: only this state");
   as_of_cmd->add_option("--user", as_of.jobs.user, "jobs: only this user");
   as_of_cmd->add_option("--array", as_of.jobs.array, "jobs: only this array's tasks");
+  as_of_cmd->add_option("--since", as_of.jobs.since, "jobs: only states changed at or after");
   as_of_cmd->add_flag("--json", as_of.json, "JSON, shaped as the plain command's");
 
   auto* audit_cmd = app.add_subcommand(
@@ -267,6 +273,42 @@ void add_replay_commands(CommandLine& c) {
   c.route(verify_projections_cmd, [&c] { return run_verify(c.global, c.verify_projections); });
   c.route(as_of_cmd, [&c] { return run_as_of(c.global, c.as_of); });
   c.route(audit_cmd, [&c] { return run_audit(c.global, c.audit); });
+}
+
+// serve, tail: the HTTP API and the live stream.
+void add_serve_commands(CommandLine& c) {
+  auto& serve = c.serve;
+  auto& tail = c.tail;
+  auto* serve_cmd = c.app.add_subcommand("serve", "the HTTP API and live event stream");
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT (port 0: any free port)")
+      ->capture_default_str();
+  serve_cmd->add_option("--token-file", serve.token_file,
+                        "file holding the bearer token writes (and TCP reads) need");
+  serve_cmd->add_flag("--public-read", serve.public_read, "TCP reads need no token");
+  serve_cmd->add_option("--socket", serve.socket_path,
+                        "also listen on this unix socket: callers see their own jobs");
+  serve_cmd->add_option("--admin-uid", serve.admin_uids,
+                        "unix-socket callers who see every job (root and serve's uid always do)");
+  serve_cmd->add_option("--connections-max", serve.connections_max, "open connections at most")
+      ->check(CLI::Range(1u, 65536u))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--stream-queue-events", serve.stream_queue_events_max,
+                   "live events queued per stream client before it is dropped as too slow")
+      ->check(CLI::Range(1u, 1u << 20))
+      ->capture_default_str();
+
+  auto* tail_cmd = c.app.add_subcommand(
+      "tail", "events from a seq, a caught-up marker, then (-f) events as they are appended");
+  tail_cmd->add_option("--from", tail.from_seq, "first seq (default: the last 10 events)")
+      ->check(CLI::Range(int64_t{1}, INT64_MAX));
+  tail_cmd->add_flag("-f,--follow", tail.follow, "go on printing events as they are appended");
+  tail_cmd->add_option("--poll-ms", tail.poll_interval_ms, "how often -f looks for new events")
+      ->check(CLI::Range(10u, 60000u))
+      ->capture_default_str();
+  tail_cmd->add_flag("--json", tail.json, "one JSON object per line (the stream's data)");
+  c.route(serve_cmd, [&c] { return run_serve(c.global, c.serve); });
+  c.route(tail_cmd, [&c] { return run_tail(c.global, c.tail); });
 }
 
 void add_bench_commands(CommandLine& c) {
@@ -325,6 +367,25 @@ void add_bench_commands(CommandLine& c) {
   c.route(bench_rebuild_cmd, [&c] { return run_bench_rebuild(c.bench_rebuild, c.self); });
   c.route(bench_history_cmd, [&c] { return run_bench_history(c.bench_history, c.self); });
   c.route(bench_arrays_cmd, [&c] { return run_bench_arrays(c.bench_arrays); });
+
+  auto& bench_http = c.bench_http;
+  auto* bench_http_cmd = bench->add_subcommand(
+      "http", "GET of one job and one array through serve: req/s, p50/p99, 200 and 304");
+  bench_http_cmd->add_option("--connections", bench_http.connections, "requests in flight")
+      ->check(CLI::Range(1u, 1024u))
+      ->capture_default_str();
+  bench_http_cmd->add_option("--requests", bench_http.requests, "answers timed per scenario")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{10'000'000}))
+      ->capture_default_str();
+  bench_http_cmd->add_option("--jobs", bench_http.jobs, "jobs in the database")
+      ->check(CLI::Range(2u, 10'000'000u))
+      ->capture_default_str();
+  bench_http_cmd->add_option("--array-tasks", bench_http.array_tasks, "tasks of the array")
+      ->check(CLI::Range(1u, 1'000'000u))
+      ->capture_default_str();
+  bench_http_cmd->add_option("--scratch", bench_http.scratch_dir, "database folder (kept)");
+  bench_http_cmd->add_flag("--json", bench_http.json, "one JSON object");
+  c.route(bench_http_cmd, [&c] { return run_bench_http(c.bench_http); });
 }
 
 }  // namespace
@@ -343,6 +404,7 @@ int main(int argc, char** argv) {
   add_query_commands(c);
   add_replay_commands(c);
   add_bench_commands(c);
+  add_serve_commands(c);
   CLI11_PARSE(c.app, argc, argv);
   if (c.verbose) spdlog::set_level(spdlog::level::debug);
   try {

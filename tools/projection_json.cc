@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "events/time_format.h"
+#include "replay/audit.h"
 
 namespace jobtrail::tools {
 
@@ -126,6 +127,28 @@ json history_entry_json(const projections::HistoryEntry& e, const EventLog& log)
       j["effective_basis"] = fb::EnumNameTimeBasis(view->header().effective_basis());
     }
   }
+  return j;
+}
+
+json audited_fact_json(const replay::AuditedFact& f) {
+  json j;
+  j["seq"] = f.entry.seq;
+  j["from"] = f.entry.is_submission ? json(nullptr) : json(job_state_name(f.entry.from));
+  j["to"] = job_state_name(f.entry.to);
+  j["effective_at"] = format_iso8601_us(f.entry.effective_at_us);
+  j["observed_at"] = format_iso8601_us(f.entry.observed_at_us);
+  if (!f.entry.raw_state.empty()) j["raw_state"] = f.entry.raw_state;
+  json source{{"kind", fb::EnumNameSourceKind(f.source_kind)}};
+  if (!f.origin.empty()) source["origin"] = f.origin;
+  if (!f.command.empty()) source["command"] = f.command;
+  if (f.offset >= 0) source["offset"] = f.offset;
+  if (f.line >= 0) source["line"] = f.line;
+  if (f.poll_id != 0) source["poll_id"] = f.poll_id;
+  j["source"] = source;
+  json flags = json::array();
+  for (const auto& flag : f.flags) flags.push_back({{"rule", flag.rule}, {"reason", flag.reason}});
+  j["flags"] = flags;
+  j["impossible"] = !f.flags.empty();
   return j;
 }
 

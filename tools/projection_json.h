@@ -8,6 +8,7 @@
 #include "projections/arrays_projection.h"
 #include "projections/job_history.h"
 #include "projections/job_view.h"
+#include "replay/audit.h"
 
 namespace jobtrail::tools {
 
@@ -17,6 +18,9 @@ nlohmann::json array_counts_json(const projections::ArrayCounts& counts,
                                  const std::vector<projections::ArrayTask>* tasks);
 // One history entry; its provenance is read from the log by seq.
 nlohmann::json history_entry_json(const projections::HistoryEntry& entry, const EventLog& log);
+
+// One audited fact (`audit --json`, GET .../audit): the entry, its source, its flags.
+nlohmann::json audited_fact_json(const replay::AuditedFact& fact);
 
 // "5-20,30" for a set of task runs.
 std::string runs_text(const projections::RangeSet& set);

@@ -13,11 +13,6 @@ using nlohmann::json;
 
 const std::string kData = JOBTRAIL_TEST_DATA_DIR;
 
-ProcessResult run_jobtrail(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {JOBTRAIL_BINARY, "--db", db});
-  return run_process(args);
-}
-
 json parse_stdout(const ProcessResult& r) {
   INFO("stdout: " << r.out.substr(0, 300) << "\nstderr: " << r.err.substr(0, 300));
   json j = json::parse(r.out, nullptr, false);

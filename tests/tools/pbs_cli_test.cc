@@ -13,11 +13,6 @@ using nlohmann::json;
 
 const std::string kPbs = std::string(JOBTRAIL_TEST_DATA_DIR) + "/pbs/";
 
-ProcessResult run_jobtrail(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {JOBTRAIL_BINARY, "--db", db});
-  return run_process(args);
-}
-
 json run_json(const std::string& db, std::vector<std::string> args) {
   args.push_back("--json");
   ProcessResult r = run_jobtrail(db, args);

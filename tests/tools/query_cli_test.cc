@@ -12,11 +12,6 @@ using nlohmann::json;
 
 const std::string kData = JOBTRAIL_TEST_DATA_DIR;
 
-ProcessResult run_jobtrail(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {JOBTRAIL_BINARY, "--db", db});
-  return run_process(args);
-}
-
 json json_of(const ProcessResult& r) {
   INFO("exit " << r.exit_code << "\nstdout: " << r.out.substr(0, 300) << "\nstderr: " << r.err);
   REQUIRE(r.exit_code == 0);

@@ -13,11 +13,6 @@ using nlohmann::json;
 
 const std::string kData = JOBTRAIL_TEST_DATA_DIR;
 
-ProcessResult run_jobtrail(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {JOBTRAIL_BINARY, "--db", db});
-  return run_process(args);
-}
-
 void must_run(const std::string& db, const std::vector<std::string>& args) {
   ProcessResult r = run_jobtrail(db, args);
   INFO("stderr: " << r.err);

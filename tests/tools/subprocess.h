@@ -88,4 +88,12 @@ inline ProcessResult run_process(const std::vector<std::string>& args) {
   return result;
 }
 
+#ifdef JOBTRAIL_BINARY
+// The jobtrail binary under test on the database `db`: jobtrail --db DB ARGS...
+inline ProcessResult run_jobtrail(const std::string& db, std::vector<std::string> args) {
+  args.insert(args.begin(), {JOBTRAIL_BINARY, "--db", db});
+  return run_process(args);
+}
+#endif
+
 }  // namespace jobtrail::testing

@@ -22,11 +22,6 @@ const std::string kXdmodFormat =
     "elapsed,exitcode,state,nnodes,ncpus,reqcpus,reqmem,reqtres,alloctres,timelimit,nodelist,"
     "jobname";
 
-ProcessResult run_jobtrail(const std::string& db, std::vector<std::string> args) {
-  args.insert(args.begin(), {JOBTRAIL_BINARY, "--db", db});
-  return run_process(args);
-}
-
 json json_of(const ProcessResult& r) {
   INFO("exit " << r.exit_code << "\nstderr: " << r.err);
   REQUIRE(r.exit_code == 0);

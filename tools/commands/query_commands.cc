@@ -12,6 +12,7 @@
 #include "tools/commands.h"
 #include "tools/commands/open_log.h"
 #include "tools/commands/query_support.h"
+#include "tools/job_filter.h"
 #include "tools/projection_json.h"
 
 namespace jobtrail::tools {
@@ -19,14 +20,10 @@ namespace jobtrail::tools {
 using nlohmann::json;
 
 int run_jobs(const GlobalOptions& global, const JobsOptions& options) {
-  std::optional<fb::JobState> state;
-  if (!options.state.empty()) {
-    state = job_state_from_name(options.state);
-    if (!state) {
-      spdlog::error("--state {}: not a state (PENDING, RUNNING, COMPLETED, FAILED, ...)",
-                    options.state);
-      return 2;
-    }
+  auto filter = parse_job_filter({options.state, options.user, options.array, options.since});
+  if (!filter.ok()) {
+    spdlog::error("--{}", filter.status().message());
+    return 2;
   }
   QueryLog query = open_for_query(global);
   if (query.log == nullptr) return 1;
@@ -34,9 +31,7 @@ int run_jobs(const GlobalOptions& global, const JobsOptions& options) {
   json out = json::array();
   uint64_t shown = 0;
   Status s = projections::for_each_job(jobs, options.cluster, [&](const projections::JobView& v) {
-    if (state && v.state != *state) return true;
-    if (!options.user.empty() && v.user != options.user) return true;
-    if (!options.array.empty() && v.array_parent != options.array) return true;
+    if (!filter->matches(v)) return true;
     if (options.json) {
       out.push_back(job_view_json(v));
     } else {

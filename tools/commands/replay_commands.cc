@@ -15,6 +15,7 @@
 #include "tools/commands.h"
 #include "tools/commands/open_log.h"
 #include "tools/commands/query_support.h"
+#include "tools/job_filter.h"
 #include "tools/progress.h"
 #include "tools/projection_json.h"
 
@@ -116,11 +117,13 @@ int as_of_jobs(const EventLog& log, const replay::AsOf& as_of, const AsOfOptions
   }
   json out = json::array();
   const JobsOptions& f = options.jobs;
-  auto wanted_state = job_state_from_name(f.state);
+  auto filter = parse_job_filter({f.state, f.user, f.array, f.since});
+  if (!filter.ok()) {
+    spdlog::error("--{}", filter.status().message());
+    return 2;
+  }
   Status s = projections::for_each_job(*state, options.cluster, [&](const projections::JobView& v) {
-    if (!f.state.empty() && (!wanted_state || v.state != *wanted_state)) return true;
-    if (!f.user.empty() && v.user != f.user) return true;
-    if (!f.array.empty() && v.array_parent != f.array) return true;
+    if (!filter->matches(v)) return true;
     if (options.json) {
       out.push_back(job_view_json(v));
     } else {
@@ -196,28 +199,6 @@ int run_as_of(const GlobalOptions& global, const AsOfOptions& options) {
 }
 
 namespace {
-
-json audited_fact_json(const replay::AuditedFact& f) {
-  json j;
-  j["seq"] = f.entry.seq;
-  j["from"] = f.entry.is_submission ? json(nullptr) : json(job_state_name(f.entry.from));
-  j["to"] = job_state_name(f.entry.to);
-  j["effective_at"] = format_iso8601_us(f.entry.effective_at_us);
-  j["observed_at"] = format_iso8601_us(f.entry.observed_at_us);
-  if (!f.entry.raw_state.empty()) j["raw_state"] = f.entry.raw_state;
-  json source{{"kind", fb::EnumNameSourceKind(f.source_kind)}};
-  if (!f.origin.empty()) source["origin"] = f.origin;
-  if (!f.command.empty()) source["command"] = f.command;
-  if (f.offset >= 0) source["offset"] = f.offset;
-  if (f.line >= 0) source["line"] = f.line;
-  if (f.poll_id != 0) source["poll_id"] = f.poll_id;
-  j["source"] = source;
-  json flags = json::array();
-  for (const auto& flag : f.flags) flags.push_back({{"rule", flag.rule}, {"reason", flag.reason}});
-  j["flags"] = flags;
-  j["impossible"] = !f.flags.empty();
-  return j;
-}
 
 void print_audited_fact(const replay::AuditedFact& f) {
   std::cout << format_iso8601_us(f.entry.effective_at_us) << "  "

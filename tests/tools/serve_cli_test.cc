@@ -1,0 +1,212 @@
+// `jobtrail serve` and `jobtrail tail` as users run them: the real binary on a free port of
+// 127.0.0.1 (started and stopped by PID), the acceptance interface's shapes, and tail -f
+// following an import that runs beside it.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "tools/http_client.h"
+#include "tools/subprocess.h"
+
+namespace {
+
+using namespace jobtrail::testing;
+using nlohmann::json;
+
+const std::string kData = JOBTRAIL_TEST_DATA_DIR;
+
+// A port nobody listens on right now (the kernel's pick for port 0).
+uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t length = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// Starts serve and waits (bounded) until it answers; stops it with SIGTERM on destruction.
+class ServeProcess {
+ public:
+  ServeProcess(const std::string& db, const TempDir& io,
+               std::vector<std::string> extra = {"--public-read"})
+      : port_(free_port()) {
+    std::vector<std::string> args = {
+        JOBTRAIL_BINARY, "--db", db, "serve", "--listen", "127.0.0.1:" + std::to_string(port_)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = spawn_process(args, io / "serve.out", io / "serve.err");
+    REQUIRE(pid_ > 0);
+    // Bounded: 200 tries, 25 ms apart.
+    for (int i = 0; i < 200 && !ready_; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+      ready_ = http_get(port_, "/api/nothing").has_value();
+    }
+    INFO(read_file(io / "serve.err"));
+    REQUIRE(ready_);
+  }
+  ~ServeProcess() { stop(); }
+  int stop() {
+    if (pid_ <= 0) return exit_code_;
+    ::kill(pid_, SIGTERM);
+    exit_code_ = wait_exit_code(pid_);
+    pid_ = -1;
+    return exit_code_;
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  uint16_t port_;
+  pid_t pid_ = -1;
+  bool ready_ = false;
+  int exit_code_ = -1;
+};
+
+}  // namespace
+
+TEST_CASE("serve answers GET /api/jobs/{cluster}/{job} with job, state, seq and an ETag",
+          "[serve][cli]") {
+  TempDir dir;
+  const std::string db = dir / "db";
+  REQUIRE(run_jobtrail(
+              db, {"ingest", "swf", kData + "/swf/alea-hpc2n-excerpt.swf", "--cluster", "hpc2n"})
+              .exit_code == 0);
+  ServeProcess serve(db, dir);
+  auto reply = http_get(serve.port(), "/api/jobs/hpc2n/2");
+  REQUIRE(reply.has_value());
+  CHECK(reply->status == 200);
+  json j = json::parse(reply->body);
+  CHECK(j["job"] == "2");
+  CHECK(j["state"] == "COMPLETED");
+  CHECK(j["seq"] == 7);
+  CHECK(reply->headers["etag"] == "\"7\"");
+  CHECK(http_get(serve.port(), "/api/jobs/hpc2n/2", {{"If-None-Match", "\"7\""}})->status == 304);
+  // The API and the CLI render a job the same way.
+  auto cli = run_jobtrail(db, {"jobs", "--json", "--limit", "2"});
+  json from_cli = json::parse(cli.out)[1];
+  j.erase("seq");
+  CHECK(from_cli == j);
+  // serve holds the writer lock: an import meanwhile is refused, queries still answer.
+  CHECK(run_jobtrail(db,
+                     {"ingest", "swf", kData + "/swf/alea-hpc2n-excerpt.swf", "--cluster", "other"})
+            .exit_code != 0);
+  CHECK(run_jobtrail(db, {"history", "2", "--json"}).exit_code == 0);
+  CHECK(serve.stop() == 0);
+}
+
+TEST_CASE("serve creates a new database folder readable by its owner only", "[serve][cli]") {
+  TempDir dir;
+  const std::string db = dir / "fresh";
+  ServeProcess serve(db, dir);
+  struct stat st {};
+  REQUIRE(::stat(db.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+  json j = json::parse(http_get(serve.port(), "/api/jobs")->body);
+  CHECK(j["jobs"].empty());
+  CHECK(j["seq"] == 0);
+}
+
+TEST_CASE("tail prints events from a seq then the caught-up marker", "[tail][cli]") {
+  TempDir dir;
+  const std::string db = dir / "db";
+  REQUIRE(run_jobtrail(
+              db, {"ingest", "swf", kData + "/swf/alea-hpc2n-excerpt.swf", "--cluster", "hpc2n"})
+              .exit_code == 0);
+  auto tail = run_jobtrail(db, {"tail", "--from", "9480", "--json"});
+  REQUIRE(tail.exit_code == 0);
+  std::istringstream lines(tail.out);
+  std::vector<json> got;
+  for (std::string line; std::getline(lines, line);) got.push_back(json::parse(line));
+  REQUIRE(got.size() == 8);  // 9480..9486 and the marker
+  CHECK(got.front()["seq"] == 9480);
+  CHECK(got[6]["seq"] == 9486);
+  CHECK(got.back() == json{{"id", -1}, {"seq", 9486}});
+  // Default: the last 10 events.
+  auto plain = run_jobtrail(db, {"tail"});
+  CHECK(plain.out.find("9477  ") == 0);
+  CHECK(plain.out.find("-- caught up at seq 9486 --") != std::string::npos);
+}
+
+TEST_CASE("tail -f follows events another process appends", "[tail][cli]") {
+  TempDir dir;
+  const std::string db = dir / "db";
+  REQUIRE(
+      run_jobtrail(db, {"ingest", "swf", kData + "/swf/alea-hpc2n-excerpt.swf", "--cluster", "one"})
+          .exit_code == 0);
+  pid_t tail = spawn_process(
+      {JOBTRAIL_BINARY, "--db", db, "tail", "-f", "--from", "9486", "--json", "--poll-ms", "50"},
+      dir / "tail.out", dir / "tail.err");
+  REQUIRE(tail > 0);
+  REQUIRE(
+      run_jobtrail(db, {"ingest", "swf", kData + "/swf/alea-hpc2n-excerpt.swf", "--cluster", "two"})
+          .exit_code == 0);
+  bool seen = false;
+  // Bounded: 200 tries, 50 ms apart.
+  for (int i = 0; i < 200 && !seen; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    seen = read_file(dir / "tail.out").find("\"seq\":18972") != std::string::npos;
+  }
+  ::kill(tail, SIGTERM);
+  wait_exit_code(tail);
+  INFO(read_file(dir / "tail.err"));
+  CHECK(seen);
+  const std::string out = read_file(dir / "tail.out");
+  // The marker after the backlog (event 9486), then the other process's events in order.
+  CHECK(out.find("{\"id\":-1,\"seq\":9486}") != std::string::npos);
+  CHECK(out.find("\"seq\":9487") > out.find("{\"id\":-1,\"seq\":9486}"));
+}
+
+TEST_CASE("serve --token-file: the token with its whitespace trimmed opens reads and writes",
+          "[serve][cli]") {
+  TempDir dir;
+  const std::string token_file = dir / "token";
+  {
+    std::FILE* f = std::fopen(token_file.c_str(), "w");
+    std::fputs("  tok-123\n\n", f);
+    std::fclose(f);
+  }
+  ServeProcess serve(dir / "db", dir, {"--token-file", token_file});
+  CHECK(http_get(serve.port(), "/api/jobs")->status == 401);
+  CHECK(http_get(serve.port(), "/api/jobs", {{"Authorization", "Bearer tok-123"}})->status == 200);
+  HttpConnection post(serve.port());
+  REQUIRE(post.send_request(
+      "POST", "/api/events",
+      {{"Authorization", "Bearer tok-123"}, {"Content-Type", "application/json"}},
+      R"({"type":"JobSubmitted","cluster":"web","job":"5","body":{"user":"ann"}})"));
+  auto created = post.read_reply();
+  REQUIRE(created.has_value());
+  CHECK(created->status == 201);
+  auto job = http_get(serve.port(), "/api/jobs/web/5", {{"Authorization", "Bearer tok-123"}});
+  CHECK(json::parse(job->body)["state"] == "PENDING");
+  CHECK(serve.stop() == 0);
+  // The event is in the log for the CLI too, once serve has let go of it.
+  CHECK(run_jobtrail(dir / "db", {"history", "5", "--json"}).exit_code == 0);
+}
+
+TEST_CASE("bench http prints req/s and p50/p99 for 200 and 304 of a job and an array",
+          "[bench][cli]") {
+  TempDir dir;
+  auto r = run_process({JOBTRAIL_BINARY, "bench", "http", "--json", "--connections", "2",
+                        "--requests", "300", "--jobs", "50", "--array-tasks", "20"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.out);
+  std::vector<std::string> names;
+  for (const auto& s : j["scenarios"]) {
+    names.push_back(s["name"]);
+    CHECK(s["requests"] == 300);
+    CHECK(s["requests_per_s"].get<double>() > 0);
+    CHECK(s["p50_us"].get<uint32_t>() <= s["p99_us"].get<uint32_t>());
+  }
+  CHECK(names == std::vector<std::string>{"job 200", "job 304", "array 200", "array 304",
+                                          "job 200 (no cache)", "job 304 (no cache)",
+                                          "array 200 (no cache)", "array 304 (no cache)"});
+}
