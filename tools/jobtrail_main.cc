@@ -48,6 +48,7 @@ struct CommandLine {
   IngestSacctOptions sacct;
   IngestSqueueOptions squeue;
   IngestJobcompOptions jobcomp;
+  PollOptions poll;
   LogOptions log;
   StatsOptions stats;
   QuarantineOptions quarantine;
@@ -178,6 +179,33 @@ void add_query_commands(CommandLine& c) {
   c.route(history_cmd, [&c] { return run_history(c.global, c.history); });
 }
 
+// poll: a live SLURM cluster.
+void add_poll_command(CommandLine& c) {
+  PollOptions& o = c.poll;
+  auto* cmd = c.app.add_subcommand(
+      "poll", "follow a live SLURM cluster: squeue diffs, sacct for how jobs ended");
+  cmd->add_option("--cluster", o.cluster, "the cluster's name in the ledger")->required();
+  cmd->add_option("--ssh", o.ssh_host, "run squeue and sacct through `ssh HOST` ([user@]host)");
+  cmd->add_option("--interval-ms", o.interval_ms, "time between polls")
+      ->check(CLI::Range(1000u, 24u * 3600u * 1000u))
+      ->capture_default_str();
+  cmd->add_option("--backfill-since", o.backfill_since,
+                  "on first connection, sacct history since T (ISO 8601 or epoch seconds)");
+  cmd->add_flag("--once", o.once, "one poll (and the backfill), then exit");
+  cmd->add_option("--polls", o.polls, "stop after N polls (default: until SIGINT/SIGTERM)");
+  cmd->add_option("--tz", o.time_zone,
+                  "IANA zone SLURM prints its times in (default: this machine's)");
+  cmd->add_option("--squeue", o.squeue, "the squeue program")->capture_default_str();
+  cmd->add_option("--sacct", o.sacct, "the sacct program")->capture_default_str();
+  cmd->add_option("--command-timeout-ms", o.command_timeout_ms, "kill a command running longer")
+      ->check(CLI::Range(100u, 3600u * 1000u))
+      ->capture_default_str();
+  cmd->add_option("--backoff-max-ms", o.backoff_max_ms, "longest wait after failures")
+      ->capture_default_str();
+  cmd->add_flag("--json", o.json, "one JSON line per poll");
+  c.route(cmd, [&c] { return run_poll(c.global, c.poll); });
+}
+
 // rebuild, verify, as-of, audit: the replay side.
 void add_replay_commands(CommandLine& c) {
   CLI::App& app = c.app;
@@ -283,6 +311,7 @@ int main(int argc, char** argv) {
   add_log_commands(c);
   add_query_commands(c);
   add_replay_commands(c);
+  add_poll_command(c);
   add_bench_commands(c);
   CLI11_PARSE(c.app, argc, argv);
   if (c.verbose) spdlog::set_level(spdlog::level::debug);
