@@ -14,6 +14,7 @@
 
 #include "events/limits.h"
 #include "tools/bench/arrays_bench.h"
+#include "tools/bench/poll_bench.h"
 #include "tools/commands.h"
 
 namespace {
@@ -63,6 +64,7 @@ struct CommandLine {
   BenchAppendOptions bench_append;
   BenchReplayOptions bench_rebuild, bench_history;
   BenchArraysOptions bench_arrays;
+  BenchPollOptions bench_poll;
   std::vector<std::pair<CLI::App*, std::function<int()>>> routes;
 
   void route(CLI::App* cmd, std::function<int()> call) {
@@ -285,6 +287,19 @@ void add_bench_commands(CommandLine& c) {
   bench_arrays_cmd->add_option("--reads", bench_arrays.reads, "reads measured per size");
   bench_arrays_cmd->add_option("--scratch", bench_arrays.scratch_dir, "scratch folder");
   bench_arrays_cmd->add_flag("--json", bench_arrays.json, "one JSON object");
+
+  auto* bench_poll_cmd = bench->add_subcommand(
+      "poll", "a squeue poll diffed against the ledger vs rewriting every row");
+  bench_poll_cmd->add_option("--jobs", c.bench_poll.jobs, "rows per snapshot")
+      ->capture_default_str();
+  bench_poll_cmd
+      ->add_option("--changed-percent", c.bench_poll.changed_percent, "rows changed per poll")
+      ->capture_default_str();
+  bench_poll_cmd->add_option("--polls", c.bench_poll.polls, "polls measured per side")
+      ->capture_default_str();
+  bench_poll_cmd->add_option("--scratch", c.bench_poll.scratch_dir, "scratch folder");
+  bench_poll_cmd->add_flag("--json", c.bench_poll.json, "one JSON object");
+  c.route(bench_poll_cmd, [&c] { return run_bench_poll(c.bench_poll); });
 
   auto* bench_rebuild_cmd = add_replay_bench(
       "rebuild", "rebuild of jobs + arrays against a raw scan + verify", &c.bench_rebuild);

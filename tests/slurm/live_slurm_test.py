@@ -288,7 +288,10 @@ def capture(live, out_dir):
     open(os.path.join(out_dir, "squeue-poll.txt"), "w").write(r.stdout)
     fields = ("JobID,JobIDRaw,State,ExitCode,Submit,Start,End,Elapsed,User,Group,Account,"
               "Partition,QOS,NNodes,NCPUS,ReqCPUS,ReqMem,Timelimit,NodeList,JobName")
-    r = live.run(["sacct", "-n", "-P", "-a", "-D", "-S", "now-3600", "-E", "now",
+    # --jobs, not a time window: jobs that were never eligible (cancelled while pending) are
+    # listed only when asked for by id.
+    ids = sorted({line.split("|", 2)[1] for line in r.stdout.splitlines()}, key=int)
+    r = live.run(["sacct", "-n", "-P", "-a", "-D", "--jobs=" + ",".join(ids),
                   "--format=" + fields])
     open(os.path.join(out_dir, "sacct-duplicates.txt"), "w").write(r.stdout)
 
