@@ -173,6 +173,10 @@ def scenarios(live):
     live.run(["scancel", pending])
     live.poll_until(f"job {d} failed", lambda: live.job(d)["state"] == "FAILED")
     live.run(["scancel", e])
+    # Before the outage: a job ending while slurmctld is SIGKILLed may stay RUNNING for it
+    # (the completion is lost with the unsaved state); the outage scenario has its own job.
+    live.poll_until(f"job {requeued} to run again and end",
+                    lambda: live.job(requeued)["state"] == "COMPLETED", limit_s=120)
 
     outage(live)
 
@@ -322,6 +326,8 @@ def main():
         return 0
     except (Failure, subprocess.TimeoutExpired, StopIteration) as e:
         print(f"FAILED: {e!r}", file=sys.stderr)
+        print(live.run(["squeue", "-t", "all", "-o", "%i %T %r %S %e"], check_rc=False).stdout,
+              file=sys.stderr)
         logs = os.path.join(live.slurm_dir, "log", "slurm", "slurmctld.log")
         if os.path.exists(logs):
             print("".join(open(logs).readlines()[-20:]), file=sys.stderr)
