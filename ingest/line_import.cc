@@ -19,8 +19,9 @@ namespace {
 class LineImport {
  public:
   LineImport(EventLog& log, const LineImportOptions& options, LineReader& reader,
-             LineFormat& format, std::string path)
-      : log_(log),
+             LineFormat& format, std::string path, bool checkpointed)
+      : checkpointed_(checkpointed),
+        log_(log),
         options_(options),
         reader_(reader),
         format_(format),
@@ -58,6 +59,7 @@ class LineImport {
   }
 
   Status load_checkpoint() {
+    if (!checkpointed_) return Status();
     auto stored = log_.checkpoint(source_);
     if (!stored.ok()) return stored.status();
     if (stored->has_value() && (*stored)->size() == 8) {
@@ -121,7 +123,7 @@ class LineImport {
   }
 
   Status commit() {
-    if (next_offset_ > resume_offset_) {
+    if (checkpointed_ && next_offset_ > resume_offset_) {
       std::string value;
       keys::put_be64(&value, next_offset_);
       batch_.checkpoints.push_back(SourceCheckpoint{source_, value});
@@ -142,6 +144,7 @@ class LineImport {
     return Status();
   }
 
+  const bool checkpointed_;
   EventLog& log_;
   const LineImportOptions& options_;
   LineReader& reader_;
@@ -157,6 +160,15 @@ class LineImport {
   uint64_t next_offset_ = 0;
   bool cluster_registered_ = false;
 };
+
+Result<LineImportStats> run_import(EventLog& log, LineReader& reader, std::string origin,
+                                   LineFormat& format, const LineImportOptions& options,
+                                   bool checkpointed) {
+  LineImportOptions effective = options;
+  if (effective.observed_at_us == 0) effective.observed_at_us = now_us();
+  LineImport import(log, effective, reader, format, std::move(origin), checkpointed);
+  return import.run();
+}
 
 }  // namespace
 
@@ -200,12 +212,16 @@ Result<LineImportStats> import_lines(EventLog& log, const std::string& path, Lin
   if (options.cluster.empty()) return Status::invalid_argument("--cluster must not be empty");
   auto reader = LineReader::open(path);
   if (!reader.ok()) return reader.status();
-  LineImportOptions effective = options;
-  if (effective.observed_at_us == 0) effective.observed_at_us = now_us();
   std::error_code ec;
   std::string absolute = std::filesystem::absolute(path, ec).string();
-  LineImport import(log, effective, **reader, format, ec ? path : absolute);
-  return import.run();
+  return run_import(log, **reader, ec ? path : absolute, format, options, true);
+}
+
+Result<LineImportStats> import_captured(EventLog& log, std::string origin, std::string content,
+                                        LineFormat& format, const LineImportOptions& options) {
+  if (options.cluster.empty()) return Status::invalid_argument("--cluster must not be empty");
+  auto reader = LineReader::from_memory(origin, std::move(content));
+  return run_import(log, *reader, std::move(origin), format, options, false);
 }
 
 }  // namespace jobtrail::ingest

@@ -105,4 +105,11 @@ struct LineImportStats {
 Result<LineImportStats> import_lines(EventLog& log, const std::string& path, LineFormat& format,
                                      const LineImportOptions& options);
 
+// The same over a command's captured output (a live poll): `origin` stands for the file path
+// in provenance and quarantine ("squeue on host1"); the content identity is a hash of the whole
+// `content`. No checkpoint is kept (an interrupted poll cannot be resumed: its output is gone,
+// and the next poll's is another source); the events' identities still make a repeat a no-op.
+Result<LineImportStats> import_captured(EventLog& log, std::string origin, std::string content,
+                                        LineFormat& format, const LineImportOptions& options);
+
 }  // namespace jobtrail::ingest

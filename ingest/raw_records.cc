@@ -1,10 +1,30 @@
 #include "ingest/raw_records.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
+#include <cstdio>
 
 #include "events/assert.h"
 
 namespace jobtrail::ingest {
+
+namespace {
+
+// A raw record is identified by its bytes, not by where it was read: the same line seen again
+// through another route (a file imported and also tailed, a sacct row in two poll windows, a
+// capture taken twice) is one record, stored once. 128 bits keep collisions out of reach at
+// any site's scale.
+std::string raw_record_identity(fb::RecordFormat format, const std::string& cluster,
+                                std::string_view raw) {
+  const XXH128_hash_t h = XXH3_128bits(raw.data(), raw.size());
+  char hex[33];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(h.high64),
+                static_cast<unsigned long long>(h.low64));
+  return "raw/" + std::string(fb::EnumNameRecordFormat(format)) + "/" + cluster + "/" + hex;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<RawRecordKeeper>> RawRecordKeeper::for_log(EventLog& log) {
   auto compressor = RecordCompressor::for_log(log);

@@ -2,7 +2,8 @@
 // AccountingRecorded event (events/record_codec.h), for every line-oriented source: the
 // import loop (line_import.h) and the PBS tailer both go through it.
 //
-// The event is the record's last, at kRawRecordOrdinal under the record's own identity, dated at
+// The event is the record's last, at kRawRecordOrdinal under an identity made of the record's
+// bytes (the same record read again through any route is stored once), dated at
 // the record's latest own time (an accounting record is written when its job ends) or, without
 // one, at the observation. A dictionary trained on the way is put in the same batch as the
 // event, the first compressed with it.

@@ -49,12 +49,32 @@ Result<std::unique_ptr<LineReader>> LineReader::open(const std::string& path) {
   return reader;
 }
 
+std::unique_ptr<LineReader> LineReader::from_memory(std::string name, std::string content) {
+  std::unique_ptr<LineReader> reader(new LineReader());
+  reader->path_ = std::move(name);
+  reader->file_bytes_ = content.size();
+  // The whole output, not a prefix: two polls whose outputs differ only past the first
+  // identity_prefix_bytes are different sources.
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(XXH3_64bits(content.data(), content.size())));
+  reader->identity_ = hex;
+  reader->buffer_ = std::move(content);
+  reader->eof_ = true;
+  return reader;
+}
+
 uint64_t LineReader::file_position() const {
+  if (gz_ == nullptr) return buffer_pos_;
   z_off_t position = gzoffset(static_cast<gzFile>(gz_));
   return position < 0 ? 0 : static_cast<uint64_t>(position);
 }
 
 Status LineReader::fill() {
+  if (gz_ == nullptr) {  // from memory: everything is in the buffer already
+    eof_ = true;
+    return Status();
+  }
   buffer_.erase(0, buffer_pos_);
   buffer_pos_ = 0;
   const size_t old_size = buffer_.size();

@@ -28,6 +28,9 @@ struct TextLine {
 class LineReader {
  public:
   static Result<std::unique_ptr<LineReader>> open(const std::string& path);
+  // Reads `content` (a command's captured output) as if it were a file named `name`; its
+  // content identity is a hash of all of it.
+  static std::unique_ptr<LineReader> from_memory(std::string name, std::string content);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -48,7 +51,7 @@ class LineReader {
   TextLine take_line(std::string_view text, uint64_t bytes_total, bool newline);
   Result<std::optional<TextLine>> skip_long_line();
 
-  void* gz_ = nullptr;  // gzFile
+  void* gz_ = nullptr;  // gzFile; null when reading from memory (the buffer holds it all)
   std::string path_;
   std::string identity_;
   uint64_t file_bytes_ = 0;

@@ -64,6 +64,23 @@ struct TailPbsOptions {
 };
 int run_tail_pbs(const GlobalOptions& global, const TailPbsOptions& options);
 
+struct PollOptions {
+  std::string cluster;            // required: the name the ledger gives this cluster
+  std::string ssh_host;           // run squeue/sacct through `ssh HOST` (default: locally)
+  uint32_t interval_ms = 30'000;  // between polls (at least 1000)
+  std::string backfill_since;     // on first connection, sacct history since then
+  bool once = false;              // one poll (and the backfill), then exit
+  uint64_t polls = 0;             // stop after this many polls (0: until SIGINT/SIGTERM)
+  std::string time_zone;          // --tz: the zone SLURM prints in (default: this machine's)
+  std::string squeue = "squeue", sacct = "sacct";  // the programs (names or paths)
+  uint32_t command_timeout_ms = 30'000;            // a command running longer is killed
+  uint32_t backoff_max_ms = 300'000;               // the longest wait after failures
+  bool json = false;                               // one JSON line per poll on stdout
+};
+// Exit 0 when the last poll's commands all answered, 3 when the source was down (recorded
+// in the log as SourceStatus), 1 when the poller could not run, 2 on a bad option.
+int run_poll(const GlobalOptions& global, const PollOptions& options);
+
 struct LogOptions {
   std::string job;      // only this job's events (its stream), as the scheduler writes it
   std::string cluster;  // needed only when `job` is ambiguous

@@ -15,6 +15,7 @@
 #include "events/limits.h"
 #include "ingest/pbs/pbs_tailer.h"
 #include "tools/bench/arrays_bench.h"
+#include "tools/bench/poll_bench.h"
 #include "tools/bench/records_bench.h"
 #include "tools/commands.h"
 
@@ -52,6 +53,7 @@ struct CommandLine {
   IngestJobcompOptions jobcomp;
   IngestPbsOptions pbs;
   TailPbsOptions tail_pbs;
+  PollOptions poll;
   LogOptions log;
   StatsOptions stats;
   QuarantineOptions quarantine;
@@ -72,6 +74,7 @@ struct CommandLine {
   ServeOptions serve;
   BenchHttpOptions bench_http;
   TailOptions tail;
+  BenchPollOptions bench_poll;
   std::vector<std::pair<CLI::App*, std::function<int()>>> routes;
 
   void route(CLI::App* cmd, std::function<int()> call) {
@@ -232,6 +235,33 @@ void add_query_commands(CommandLine& c) {
   c.route(history_cmd, [&c] { return run_history(c.global, c.history); });
 }
 
+// poll: a live SLURM cluster.
+void add_poll_command(CommandLine& c) {
+  PollOptions& o = c.poll;
+  auto* cmd = c.app.add_subcommand(
+      "poll", "follow a live SLURM cluster: squeue diffs, sacct for how jobs ended");
+  cmd->add_option("--cluster", o.cluster, "the cluster's name in the ledger")->required();
+  cmd->add_option("--ssh", o.ssh_host, "run squeue and sacct through `ssh HOST` ([user@]host)");
+  cmd->add_option("--interval-ms", o.interval_ms, "time between polls")
+      ->check(CLI::Range(1000u, 24u * 3600u * 1000u))
+      ->capture_default_str();
+  cmd->add_option("--backfill-since", o.backfill_since,
+                  "on first connection, sacct history since T (ISO 8601 or epoch seconds)");
+  cmd->add_flag("--once", o.once, "one poll (and the backfill), then exit");
+  cmd->add_option("--polls", o.polls, "stop after N polls (default: until SIGINT/SIGTERM)");
+  cmd->add_option("--tz", o.time_zone,
+                  "IANA zone SLURM prints its times in (default: this machine's)");
+  cmd->add_option("--squeue", o.squeue, "the squeue program")->capture_default_str();
+  cmd->add_option("--sacct", o.sacct, "the sacct program")->capture_default_str();
+  cmd->add_option("--command-timeout-ms", o.command_timeout_ms, "kill a command running longer")
+      ->check(CLI::Range(100u, 3600u * 1000u))
+      ->capture_default_str();
+  cmd->add_option("--backoff-max-ms", o.backoff_max_ms, "longest wait after failures")
+      ->capture_default_str();
+  cmd->add_flag("--json", o.json, "one JSON line per poll");
+  c.route(cmd, [&c] { return run_poll(c.global, c.poll); });
+}
+
 // rebuild, verify, as-of, audit: the replay side.
 void add_replay_commands(CommandLine& c) {
   CLI::App& app = c.app;
@@ -359,6 +389,19 @@ void add_bench_commands(CommandLine& c) {
   bench_records_cmd->add_flag("--json", bench_records.json, "one JSON object");
   c.route(bench_records_cmd, [&c] { return run_bench_records(c.bench_records); });
 
+  auto* bench_poll_cmd = bench->add_subcommand(
+      "poll", "a squeue poll diffed against the ledger vs rewriting every row");
+  bench_poll_cmd->add_option("--jobs", c.bench_poll.jobs, "rows per snapshot")
+      ->capture_default_str();
+  bench_poll_cmd
+      ->add_option("--changed-percent", c.bench_poll.changed_percent, "rows changed per poll")
+      ->capture_default_str();
+  bench_poll_cmd->add_option("--polls", c.bench_poll.polls, "polls measured per side")
+      ->capture_default_str();
+  bench_poll_cmd->add_option("--scratch", c.bench_poll.scratch_dir, "scratch folder");
+  bench_poll_cmd->add_flag("--json", c.bench_poll.json, "one JSON object");
+  c.route(bench_poll_cmd, [&c] { return run_bench_poll(c.bench_poll); });
+
   auto* bench_rebuild_cmd = add_replay_bench(
       "rebuild", "rebuild of jobs + arrays against a raw scan + verify", &c.bench_rebuild);
   auto* bench_history_cmd = add_replay_bench(
@@ -403,6 +446,7 @@ int main(int argc, char** argv) {
   add_log_commands(c);
   add_query_commands(c);
   add_replay_commands(c);
+  add_poll_command(c);
   add_bench_commands(c);
   add_serve_commands(c);
   CLI11_PARSE(c.app, argc, argv);

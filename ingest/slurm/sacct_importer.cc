@@ -52,8 +52,8 @@ JobStateChangedFields change(fb::JobState from, fb::JobState to) {
 
 class SacctLineFormat final : public LineFormat {
  public:
-  SacctLineFormat(std::optional<SacctParser> parser, TimeZone zone)
-      : parser_(std::move(parser)), zone_(std::move(zone)) {}
+  SacctLineFormat(std::optional<SacctParser> parser, TimeZone zone, KnownJobLookup skip_known)
+      : parser_(std::move(parser)), zone_(std::move(zone)), skip_known_(std::move(skip_known)) {}
 
   std::string_view name() const override { return "sacct"; }
   size_t events_per_record_max() const override { return 3; }
@@ -81,6 +81,11 @@ class SacctLineFormat final : public LineFormat {
   Status record_events(const RecordContext& c, EventBuilder& builder,
                        std::vector<BuiltEvent>* out) override {
     if (record_.is_step) return Status();
+    if (skip_known_) {
+      auto known = skip_known_(c.cluster, record_.job_key.format());
+      if (!known.ok()) return known.status();
+      if (known->has_value()) return Status();
+    }
     return accounting_record_events(record_, fb::SourceKind::SACCT, c, builder, out);
   }
 
@@ -96,10 +101,35 @@ class SacctLineFormat final : public LineFormat {
  private:
   std::optional<SacctParser> parser_;
   TimeZone zone_;
+  KnownJobLookup skip_known_;
   SacctRecord record_;
 };
 
+template <typename Import>
+Result<LineImportStats> with_format(const SacctImportOptions& options, const Import& import) {
+  auto located = TimeZone::named_or_local(options.time_zone);
+  if (!located.ok()) return located.status();
+  TimeZone zone = std::move(located).value();
+  std::optional<SacctParser> parser;
+  if (!options.format.empty()) {
+    auto created = SacctParser::create(options.format, zone);
+    if (!created.ok()) return created.status();
+    parser.emplace(std::move(created).value());
+  }
+  SacctLineFormat format(std::move(parser), zone, options.skip_known);
+  return import(format);
+}
+
 }  // namespace
+
+bool accounting_record_ran(const SacctRecord& r) {
+  const bool never_ran = r.node_count == std::optional<uint64_t>(0) && r.elapsed_s.value_or(1) == 0;
+  return r.start.epoch_us.has_value() && !never_ran;
+}
+
+bool accounting_record_ends_run(const SacctRecord& r) {
+  return r.end.epoch_us.has_value() && ends_the_run(r.state.state);
+}
 
 Status accounting_record_events(const SacctRecord& r, fb::SourceKind kind, const RecordContext& c,
                                 EventBuilder& builder, std::vector<BuiltEvent>* out) {
@@ -112,10 +142,8 @@ Status accounting_record_events(const SacctRecord& r, fb::SourceKind kind, const
     JT_RETURN_IF_ERROR(add(builder.job_submitted(
         make_header(c, r, kind, kSubmitted, *r.submit.epoch_us), submitted_fields(r))));
   }
-  // SLURM gives a job cancelled while pending Start = End, no nodes and no elapsed time: it
-  // never ran, and the ledger must not say it did.
-  const bool never_ran = r.node_count == std::optional<uint64_t>(0) && r.elapsed_s.value_or(1) == 0;
-  const bool ran = r.start.epoch_us.has_value() && !never_ran;
+  // A job cancelled while pending never ran, and the ledger must not say it did.
+  const bool ran = accounting_record_ran(r);
   if (ran) {
     JobStateChangedFields f = change(fb::JobState::PENDING, fb::JobState::RUNNING);
     f.nodes = r.node_list;
@@ -123,7 +151,7 @@ Status accounting_record_events(const SacctRecord& r, fb::SourceKind kind, const
     JT_RETURN_IF_ERROR(
         add(builder.job_state_changed(make_header(c, r, kind, kStarted, *r.start.epoch_us), f)));
   }
-  if (r.end.epoch_us && ends_the_run(r.state.state)) {
+  if (accounting_record_ends_run(r)) {
     const fb::JobState from = ran ? fb::JobState::RUNNING : fb::JobState::PENDING;
     JobStateChangedFields f = change(from, r.state.state);
     f.raw_state = r.state.raw;
@@ -158,17 +186,17 @@ RawRecordFacts accounting_record_facts(const SacctRecord& r, fb::RecordFormat fo
 
 Result<LineImportStats> import_sacct(EventLog& log, const std::string& path,
                                      const SacctImportOptions& options) {
-  auto located = TimeZone::named_or_local(options.time_zone);
-  if (!located.ok()) return located.status();
-  TimeZone zone = std::move(located).value();
-  std::optional<SacctParser> parser;
-  if (!options.format.empty()) {
-    auto created = SacctParser::create(options.format, zone);
-    if (!created.ok()) return created.status();
-    parser.emplace(std::move(created).value());
-  }
-  SacctLineFormat format(std::move(parser), zone);
-  return import_lines(log, path == "-" ? "/dev/stdin" : path, format, options.line);
+  return with_format(options, [&](LineFormat& format) {
+    return import_lines(log, path == "-" ? "/dev/stdin" : path, format, options.line);
+  });
+}
+
+Result<LineImportStats> import_sacct_captured(EventLog& log, std::string origin,
+                                              std::string content,
+                                              const SacctImportOptions& options) {
+  return with_format(options, [&](LineFormat& format) {
+    return import_captured(log, std::move(origin), std::move(content), format, options.line);
+  });
 }
 
 }  // namespace jobtrail::ingest::slurm

@@ -17,6 +17,7 @@
 
 #include "events/event_log.h"
 #include "ingest/line_import.h"
+#include "ingest/slurm/known_job.h"
 #include "ingest/slurm/sacct_parser.h"
 
 namespace jobtrail::ingest::slurm {
@@ -25,7 +26,17 @@ struct SacctImportOptions {
   std::string format;     // the --format list given to sacct; empty: read it from a header line
   std::string time_zone;  // IANA name; empty: this machine's zone
   LineImportOptions line;
+  // When set, rows of jobs the ledger already knows yield nothing: a poll's backfill and
+  // catch-up add only jobs it never saw (the others are followed by squeue and their lookups).
+  KnownJobLookup skip_known;
 };
+
+// True when the record's run started: SLURM gives a job cancelled while pending Start = End
+// (or None), no nodes and no elapsed time.
+bool accounting_record_ran(const SacctRecord& record);
+// True when the record says how its run ended: a final state, or REQUEUED (an earlier run
+// that --duplicates lists), with an End time.
+bool accounting_record_ends_run(const SacctRecord& record);
 
 // The events of one accounting record (a sacct row, or a jobcomp record read into the same
 // shape), as described above; `kind` is the provenance's source kind.
@@ -40,5 +51,9 @@ RawRecordFacts accounting_record_facts(const SacctRecord& record, fb::RecordForm
 
 Result<LineImportStats> import_sacct(EventLog& log, const std::string& path,
                                      const SacctImportOptions& options);
+// The same over sacct's captured output (a live poll); `origin` names it in provenance.
+Result<LineImportStats> import_sacct_captured(EventLog& log, std::string origin,
+                                              std::string content,
+                                              const SacctImportOptions& options);
 
 }  // namespace jobtrail::ingest::slurm

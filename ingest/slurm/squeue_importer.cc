@@ -19,7 +19,8 @@ EventHeaderFields make_header(const RecordContext& c, const JobKey& job, uint32_
 }
 
 KnownJob known_from_row(const SqueueRecord& r) {
-  return KnownJob{r.state.state, r.reason, r.priority, r.partition, r.qos, r.name, r.node_list};
+  return KnownJob{r.state.state, r.reason, r.priority,  r.partition,
+                  r.qos,         r.name,   r.node_list, r.start.epoch_us.value_or(0)};
 }
 
 // The fields of `now` that differ from `before` (only those squeue printed).
@@ -40,10 +41,14 @@ std::vector<FieldChangeFields> changed_fields(const KnownJob& before, const Know
   return out;
 }
 
-// When the row's state began, if squeue said: a start for RUNNING, an end for a final state.
+// When the row's state began, if squeue said: a start for RUNNING, an end for a final state or
+// COMPLETING (its EndTime is when the epilog began, so sacct's end of the same run ties with it
+// and does not fall before it).
 std::optional<int64_t> state_time_us(const SqueueRecord& r) {
   if (r.state.state == fb::JobState::RUNNING) return r.start.epoch_us;
-  if (is_terminal(r.state.state)) return r.end.epoch_us;
+  if (is_terminal(r.state.state) || r.state.state == fb::JobState::COMPLETING) {
+    return r.end.epoch_us;
+  }
   return std::nullopt;
 }
 
@@ -145,10 +150,9 @@ class SqueueLineFormat final : public LineFormat {
   SqueueRecord record_;
 };
 
-}  // namespace
-
-Result<LineImportStats> import_squeue(EventLog& log, const std::string& path,
-                                      const SqueueImportOptions& options) {
+// Runs `import` over the format the options describe.
+template <typename Import>
+Result<LineImportStats> with_format(const SqueueImportOptions& options, const Import& import) {
   auto located = TimeZone::named_or_local(options.time_zone);
   if (!located.ok()) return located.status();
   TimeZone zone = std::move(located).value();
@@ -158,7 +162,24 @@ Result<LineImportStats> import_squeue(EventLog& log, const std::string& path,
   LineImportOptions line = options.line;
   if (line.observed_at_us == 0) line.observed_at_us = now_us();
   SqueueLineFormat format(std::move(parser).value(), zone, options.known, line.observed_at_us);
-  return import_lines(log, path == "-" ? "/dev/stdin" : path, format, line);
+  return import(format, line);
+}
+
+}  // namespace
+
+Result<LineImportStats> import_squeue(EventLog& log, const std::string& path,
+                                      const SqueueImportOptions& options) {
+  return with_format(options, [&](LineFormat& format, const LineImportOptions& line) {
+    return import_lines(log, path == "-" ? "/dev/stdin" : path, format, line);
+  });
+}
+
+Result<LineImportStats> import_squeue_captured(EventLog& log, std::string origin,
+                                               std::string content,
+                                               const SqueueImportOptions& options) {
+  return with_format(options, [&](LineFormat& format, const LineImportOptions& line) {
+    return import_captured(log, std::move(origin), std::move(content), format, line);
+  });
 }
 
 }  // namespace jobtrail::ingest::slurm

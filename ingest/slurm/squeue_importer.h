@@ -5,7 +5,9 @@
 //   0  JobSubmitted             a job the ledger has not seen (at SubmitTime when squeue gave
 //                               it, else at the observation time, marked OBSERVED)
 //   1  JobStateChanged          the row's state differs from the known one: at StartTime for a
-//                               start when squeue gave it, else at the observation time
+//                               start, at EndTime for an end or COMPLETING (SLURM sets EndTime
+//                               when the job enters COMPLETING), when squeue gave them, else at
+//                               the observation time
 //   2  JobFieldsUpdated         reason, priority, partition, qos, name or nodes changed
 // A job that is known but missing from the snapshot yields nothing: squeue forgets jobs after
 // MinJobAge, and the ledger never guesses an end state (sacct says how a job ended).
@@ -16,23 +18,13 @@
 // on their own rows and the arrays projection moves them out of the remainder.
 #pragma once
 
-#include <functional>
-#include <optional>
 #include <string>
 
 #include "events/event_log.h"
-#include "events/job_state.h"
 #include "ingest/line_import.h"
+#include "ingest/slurm/known_job.h"
 
 namespace jobtrail::ingest::slurm {
-
-// What the ledger believes about one job now (tools/ answers this from the jobs projection).
-struct KnownJob {
-  fb::JobState state = fb::JobState::UNKNOWN;
-  std::string reason, priority, partition, qos, name, nodes;
-};
-using KnownJobLookup =
-    std::function<Result<std::optional<KnownJob>>(std::string_view cluster, std::string_view job)>;
 
 struct SqueueImportOptions {
   std::string format;      // the -o/--format string (or -O list) given to squeue
@@ -43,5 +35,9 @@ struct SqueueImportOptions {
 
 Result<LineImportStats> import_squeue(EventLog& log, const std::string& path,
                                       const SqueueImportOptions& options);
+// The same over squeue's captured output (a live poll); `origin` names it in provenance.
+Result<LineImportStats> import_squeue_captured(EventLog& log, std::string origin,
+                                               std::string content,
+                                               const SqueueImportOptions& options);
 
 }  // namespace jobtrail::ingest::slurm

@@ -13,8 +13,8 @@
 #include "ingest/slurm/sacct_importer.h"
 #include "ingest/slurm/squeue_importer.h"
 #include "ingest/swf/swf_importer.h"
-#include "projections/jobs_projection.h"
 #include "tools/commands.h"
+#include "tools/commands/known_jobs.h"
 #include "tools/commands/open_log.h"
 #include "tools/progress.h"
 
@@ -135,18 +135,7 @@ int run_ingest_squeue(const GlobalOptions& global, const IngestSqueueOptions& op
     squeue.line = line;
     squeue.line.observed_at_us = observed_at_us;
     // The snapshot is diffed against the jobs projection (caught up before the import).
-    projections::StoredState jobs(log, std::string(projections::JobsProjection::kName));
-    squeue.known = [&jobs](std::string_view cluster,
-                           std::string_view job) -> Result<std::optional<ingest::slurm::KnownJob>> {
-      auto view = projections::read_job(jobs, cluster, job);
-      if (!view.ok()) return view.status();
-      if (!view->has_value()) return std::optional<ingest::slurm::KnownJob>();
-      const projections::JobView& v = **view;
-      auto priority = v.fields.find("priority");
-      return std::optional<ingest::slurm::KnownJob>(ingest::slurm::KnownJob{
-          v.state, v.reason, priority == v.fields.end() ? "" : priority->second, v.partition, v.qos,
-          v.name, v.nodes});
-    };
+    squeue.known = known_jobs_lookup(log);
     return ingest::slurm::import_squeue(log, options.common.file, squeue);
   });
 }
