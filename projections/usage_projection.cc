@@ -177,6 +177,14 @@ Status UsageProjection::apply(const EventView& event, ProjectionWriter& writer) 
   return Status();
 }
 
+std::optional<UsageBy> usage_by_from_name(std::string_view name) {
+  if (name == "user") return UsageBy::kUser;
+  if (name == "account") return UsageBy::kAccount;
+  if (name == "partition" || name == "queue") return UsageBy::kPartition;
+  if (name == "day") return UsageBy::kDay;
+  return std::nullopt;
+}
+
 Result<std::vector<UsageRow>> read_usage(const StateSource& state, const UsageQuery& query) {
   const std::string prefix = query.cluster.empty() ? std::string("u") + static_cast<char>(query.by)
                                                    : rollup_prefix(query.by, query.cluster);

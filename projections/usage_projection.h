@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,9 @@ class UsageProjection final : public Projection {
 };
 
 enum class UsageBy : char { kUser = 'U', kAccount = 'A', kPartition = 'P', kDay = 'D' };
+
+// "user", "account", "partition" (or "queue"), "day"; nullopt for anything else.
+std::optional<UsageBy> usage_by_from_name(std::string_view name);
 
 struct UsageRow {
   std::string cluster;

@@ -152,4 +152,18 @@ json audited_fact_json(const replay::AuditedFact& f) {
   return j;
 }
 
+json usage_rows_json(const std::vector<projections::UsageRow>& rows, const std::string& key_name,
+                     bool with_cluster) {
+  json out = json::array();
+  for (const auto& r : rows) {
+    json row = {{key_name, r.key},
+                {"core_hours", r.core_hours},
+                {"gpu_hours", r.gpu_hours},
+                {"jobs_ended", r.jobs_ended}};
+    if (with_cluster) row["cluster"] = r.cluster;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 }  // namespace jobtrail::tools

@@ -8,6 +8,7 @@
 #include "projections/arrays_projection.h"
 #include "projections/job_history.h"
 #include "projections/job_view.h"
+#include "projections/usage_projection.h"
 #include "replay/audit.h"
 
 namespace jobtrail::tools {
@@ -21,6 +22,11 @@ nlohmann::json history_entry_json(const projections::HistoryEntry& entry, const 
 
 // One audited fact (`audit --json`, GET .../audit): the entry, its source, its flags.
 nlohmann::json audited_fact_json(const replay::AuditedFact& fact);
+
+// Usage rows (`usage --json`, GET /api/usage): each keyed by `key_name` ("user", "day", ...),
+// with core_hours, gpu_hours, jobs_ended, and the cluster when one was asked for.
+nlohmann::json usage_rows_json(const std::vector<projections::UsageRow>& rows,
+                               const std::string& key_name, bool with_cluster);
 
 // "5-20,30" for a set of task runs.
 std::string runs_text(const projections::RangeSet& set);

@@ -86,9 +86,9 @@ TEST_CASE("serve answers GET /api/jobs/{cluster}/{job} with job, state, seq and 
   json j = json::parse(reply->body);
   CHECK(j["job"] == "2");
   CHECK(j["state"] == "COMPLETED");
-  CHECK(j["seq"] == 7);
-  CHECK(reply->headers["etag"] == "\"7\"");
-  CHECK(http_get(serve.port(), "/api/jobs/hpc2n/2", {{"If-None-Match", "\"7\""}})->status == 304);
+  CHECK(j["seq"] == 9);  // job 2: submitted, started, ended, its raw record: seqs 6-9
+  CHECK(reply->headers["etag"] == "\"9\"");
+  CHECK(http_get(serve.port(), "/api/jobs/hpc2n/2", {{"If-None-Match", "\"9\""}})->status == 304);
   // The API and the CLI render a job the same way.
   auto cli = run_jobtrail(db, {"jobs", "--json", "--limit", "2"});
   json from_cli = json::parse(cli.out)[1];
@@ -120,19 +120,19 @@ TEST_CASE("tail prints events from a seq then the caught-up marker", "[tail][cli
   REQUIRE(run_jobtrail(
               db, {"ingest", "swf", kData + "/swf/alea-hpc2n-excerpt.swf", "--cluster", "hpc2n"})
               .exit_code == 0);
-  auto tail = run_jobtrail(db, {"tail", "--from", "9480", "--json"});
+  auto tail = run_jobtrail(db, {"tail", "--from", "12650", "--json"});
   REQUIRE(tail.exit_code == 0);
   std::istringstream lines(tail.out);
   std::vector<json> got;
   for (std::string line; std::getline(lines, line);) got.push_back(json::parse(line));
-  REQUIRE(got.size() == 8);  // 9480..9486 and the marker
-  CHECK(got.front()["seq"] == 9480);
-  CHECK(got[6]["seq"] == 9486);
-  CHECK(got.back() == json{{"id", -1}, {"seq", 9486}});
+  REQUIRE(got.size() == 8);  // 12650..12656 and the marker
+  CHECK(got.front()["seq"] == 12650);
+  CHECK(got[6]["seq"] == 12656);
+  CHECK(got.back() == json{{"id", -1}, {"seq", 12656}});
   // Default: the last 10 events.
   auto plain = run_jobtrail(db, {"tail"});
-  CHECK(plain.out.find("9477  ") == 0);
-  CHECK(plain.out.find("-- caught up at seq 9486 --") != std::string::npos);
+  CHECK(plain.out.find("12647  ") == 0);
+  CHECK(plain.out.find("-- caught up at seq 12656 --") != std::string::npos);
 }
 
 TEST_CASE("tail -f follows events another process appends", "[tail][cli]") {
@@ -142,7 +142,7 @@ TEST_CASE("tail -f follows events another process appends", "[tail][cli]") {
       run_jobtrail(db, {"ingest", "swf", kData + "/swf/alea-hpc2n-excerpt.swf", "--cluster", "one"})
           .exit_code == 0);
   pid_t tail = spawn_process(
-      {JOBTRAIL_BINARY, "--db", db, "tail", "-f", "--from", "9486", "--json", "--poll-ms", "50"},
+      {JOBTRAIL_BINARY, "--db", db, "tail", "-f", "--from", "12656", "--json", "--poll-ms", "50"},
       dir / "tail.out", dir / "tail.err");
   REQUIRE(tail > 0);
   REQUIRE(
@@ -152,16 +152,16 @@ TEST_CASE("tail -f follows events another process appends", "[tail][cli]") {
   // Bounded: 200 tries, 50 ms apart.
   for (int i = 0; i < 200 && !seen; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    seen = read_file(dir / "tail.out").find("\"seq\":18972") != std::string::npos;
+    seen = read_file(dir / "tail.out").find("\"seq\":25312") != std::string::npos;
   }
   ::kill(tail, SIGTERM);
   wait_exit_code(tail);
   INFO(read_file(dir / "tail.err"));
   CHECK(seen);
   const std::string out = read_file(dir / "tail.out");
-  // The marker after the backlog (event 9486), then the other process's events in order.
-  CHECK(out.find("{\"id\":-1,\"seq\":9486}") != std::string::npos);
-  CHECK(out.find("\"seq\":9487") > out.find("{\"id\":-1,\"seq\":9486}"));
+  // The marker after the backlog (event 12656), then the other process's events in order.
+  CHECK(out.find("{\"id\":-1,\"seq\":12656}") != std::string::npos);
+  CHECK(out.find("\"seq\":12657") > out.find("{\"id\":-1,\"seq\":12656}"));
 }
 
 TEST_CASE("serve --token-file: the token with its whitespace trimmed opens reads and writes",
@@ -209,4 +209,32 @@ TEST_CASE("bench http prints req/s and p50/p99 for 200 and 304 of a job and an a
   CHECK(names == std::vector<std::string>{"job 200", "job 304", "array 200", "array 304",
                                           "job 200 (no cache)", "job 304 (no cache)",
                                           "array 200 (no cache)", "array 304 (no cache)"});
+}
+
+TEST_CASE("serve answers a job's raw records and usage like record --json and usage --json",
+          "[serve][cli][records][usage]") {
+  TempDir dir;
+  const std::string db = dir / "db";
+  const std::string jobcomp = kData + "/slurm/alogger-vlsci-bruce-jobcomp.log";
+  REQUIRE(run_jobtrail(db, {"ingest", "jobcomp", jobcomp, "--cluster", "bruce", "--tz",
+                            "Australia/Melbourne"})
+              .exit_code == 0);
+  const json cli_records = json::parse(run_jobtrail(db, {"record", "1670440", "--json"}).out);
+  const json cli_usage = json::parse(run_jobtrail(db, {"usage", "--by", "user", "--json"}).out);
+  ServeProcess serve(db, dir);
+  auto records = http_get(serve.port(), "/api/jobs/bruce/1670440/records");
+  REQUIRE(records.has_value());
+  REQUIRE(records->status == 200);
+  json body = json::parse(records->body);
+  REQUIRE(body["records"].size() == 1);
+  CHECK(body["records"][0]["raw"] == cli_records[0]["raw"]);
+  CHECK(body["records"][0]["raw"].get<std::string>().rfind("JobId=1670440.bruce-m ", 0) == 0);
+  CHECK(records->headers["etag"] == "\"" + std::to_string(body["seq"].get<uint64_t>()) + "\"");
+  auto usage = http_get(serve.port(), "/api/usage?by=user");
+  REQUIRE(usage.has_value());
+  REQUIRE(usage->status == 200);
+  CHECK(json::parse(usage->body)["usage"] == cli_usage);
+  auto bad = http_get(serve.port(), "/api/usage?by=colour");
+  REQUIRE(bad.has_value());
+  CHECK(bad->status == 400);
 }

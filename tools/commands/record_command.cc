@@ -7,58 +7,16 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "events/record_codec.h"
 #include "tools/commands.h"
 #include "tools/commands/open_log.h"
 #include "tools/commands/query_support.h"
+#include "tools/raw_record_json.h"
 
 namespace jobtrail::tools {
 
 namespace {
 
 using json = nlohmann::json;
-
-struct RawRecord {
-  uint64_t seq = 0;
-  std::string format, source, origin, step;
-  int64_t offset = 0, line = 0;
-  uint32_t dictionary_id = 0;
-  size_t stored_bytes = 0;
-  std::string bytes;
-};
-
-Result<std::vector<RawRecord>> read_records(const EventLog& log, const EventLog::JobRef& job) {
-  auto seqs = log.stream(job.cluster, job.job);
-  if (!seqs.ok()) return seqs.status();
-  RecordDecompressor decompressor(log);
-  std::vector<RawRecord> out;
-  for (uint64_t seq : *seqs) {
-    auto stored = log.read(seq);
-    if (!stored.ok()) return stored.status();
-    auto view = stored->view();
-    if (!view.ok()) return view.status();
-    const auto* record = view->as<fb::AccountingRecorded>();
-    if (record == nullptr) continue;
-    auto bytes = decompressor.decompress(*record);
-    if (!bytes.ok()) {
-      return Status::corruption("seq " + std::to_string(seq) + ": " + bytes.status().message());
-    }
-    const fb::Provenance* p = view->header().provenance();
-    RawRecord r;
-    r.seq = seq;
-    r.format = fb::EnumNameRecordFormat(record->format());
-    r.source = p ? fb::EnumNameSourceKind(p->source_kind()) : "";
-    r.origin = p && p->origin() ? p->origin()->str() : "";
-    r.offset = p ? p->offset() : 0;
-    r.line = p ? p->line() : 0;
-    r.step = record->step() ? record->step()->str() : "";
-    r.dictionary_id = record->dictionary_id();
-    r.stored_bytes = record->compressed() ? record->compressed()->size() : 0;
-    r.bytes = std::move(bytes).value();
-    out.push_back(std::move(r));
-  }
-  return out;
-}
 
 void print_raw(const std::vector<RawRecord>& records) {
   for (const RawRecord& r : records) {
@@ -71,19 +29,10 @@ void print_raw(const std::vector<RawRecord>& records) {
 void print_json(const EventLog::JobRef& job, const std::vector<RawRecord>& records) {
   json out = json::array();
   for (const RawRecord& r : records) {
-    out.push_back({{"seq", r.seq},
-                   {"cluster", job.cluster},
-                   {"job", job.job},
-                   {"step", r.step},
-                   {"format", r.format},
-                   {"source", r.source},
-                   {"origin", r.origin},
-                   {"offset", r.offset},
-                   {"line", r.line},
-                   {"dictionary_id", r.dictionary_id},
-                   {"raw_bytes", r.bytes.size()},
-                   {"stored_bytes", r.stored_bytes},
-                   {"raw", r.bytes}});
+    json one = raw_record_json(r);
+    one["cluster"] = job.cluster;
+    one["job"] = job.job;
+    out.push_back(std::move(one));
   }
   // Records are bytes; JSON wants UTF-8. Invalid bytes become U+FFFD here: --raw is exact.
   std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
@@ -111,7 +60,7 @@ int run_record(const GlobalOptions& global, const RecordOptions& options) {
     spdlog::error("{}", job.status().to_string());
     return 1;
   }
-  auto records = read_records(*log, *job);
+  auto records = read_raw_records(*log, job->cluster, job->job);
   if (!records.ok()) {
     spdlog::error("{}", records.status().to_string());
     return 1;

@@ -10,20 +10,13 @@
 #include "projections/usage_projection.h"
 #include "tools/commands.h"
 #include "tools/commands/open_log.h"
+#include "tools/projection_json.h"
 
 namespace jobtrail::tools {
 
 namespace {
 
 using json = nlohmann::json;
-
-std::optional<projections::UsageBy> usage_by(std::string_view name) {
-  if (name == "user") return projections::UsageBy::kUser;
-  if (name == "account") return projections::UsageBy::kAccount;
-  if (name == "partition" || name == "queue") return projections::UsageBy::kPartition;
-  if (name == "day") return projections::UsageBy::kDay;
-  return std::nullopt;
-}
 
 Result<int64_t> optional_time(const std::string& text) {
   if (text.empty()) return int64_t{0};
@@ -33,7 +26,7 @@ Result<int64_t> optional_time(const std::string& text) {
 }  // namespace
 
 int run_usage(const GlobalOptions& global, const UsageOptions& options) {
-  const auto by = usage_by(options.by);
+  const auto by = projections::usage_by_from_name(options.by);
   if (!by) {
     spdlog::error("--by {}: one of user, account, partition, day", options.by);
     return 2;
@@ -58,15 +51,7 @@ int run_usage(const GlobalOptions& global, const UsageOptions& options) {
   }
   const std::string key_name = options.by == "queue" ? "partition" : options.by;
   if (options.json) {
-    json out = json::array();
-    for (const auto& r : *rows) {
-      json row = {{key_name, r.key},
-                  {"core_hours", r.core_hours},
-                  {"gpu_hours", r.gpu_hours},
-                  {"jobs_ended", r.jobs_ended}};
-      if (!options.cluster.empty()) row["cluster"] = r.cluster;
-      out.push_back(std::move(row));
-    }
+    json out = usage_rows_json(*rows, key_name, !options.cluster.empty());
     std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;
   }

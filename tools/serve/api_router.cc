@@ -20,6 +20,7 @@
 #include "tools/event_json.h"
 #include "tools/job_filter.h"
 #include "tools/projection_json.h"
+#include "tools/raw_record_json.h"
 #include "tools/serve/request_target.h"
 
 namespace jobtrail::tools {
@@ -174,6 +175,14 @@ Result<Answer> job_one(const Route& r, const std::string& cluster, const std::st
   if (!r.caller.sees_user(view->user))
     return Status::not_found("no job " + job + " in cluster " + cluster);
   if (part.empty()) return ok_answer(view->last_seq, job_view_json(*view));
+  if (part == "records") {
+    auto records = read_raw_records(r.log, view->cluster, view->job);
+    if (!records.ok()) return records.status();
+    json list = json::array();
+    for (const auto& record : *records) list.push_back(raw_record_json(record));
+    return ok_answer(view->last_seq,
+                     json{{"cluster", view->cluster}, {"job", view->job}, {"records", list}});
+  }
   auto history = projections::read_history(r.log, view->cluster, view->job);
   if (!history.ok()) return history.status();
   json body{{"cluster", view->cluster}, {"job", view->job}};
@@ -311,16 +320,51 @@ Result<Answer> as_of_query(const Route& r) {
   return Status::invalid_argument("what must be jobs, array or history");
 }
 
+// GET /api/usage?by=user|account|partition|day [&from=T] [&to=T] [&cluster=C]: `usage --json`
+// in "usage". A caller who sees only their own jobs gets only their own row, by user.
+Result<Answer> usage_query(const Route& r) {
+  const RequestTarget& t = r.target;
+  JT_RETURN_IF_ERROR(check_params(t, {"by", "from", "to", "cluster"}));
+  const std::string by_name(t.param("by").value_or("user"));
+  const auto by = projections::usage_by_from_name(by_name);
+  if (!by) return Status::invalid_argument("by must be user, account, partition or day");
+  if (!r.caller.sees_all && *by != projections::UsageBy::kUser) {
+    return error_answer(403, "usage by " + by_name + " is for admins and token holders");
+  }
+  projections::UsageQuery query;
+  query.by = *by;
+  query.cluster = t.param("cluster").value_or("");
+  for (auto [name, field] : {std::pair{"from", &query.from_us}, std::pair{"to", &query.to_us}}) {
+    if (auto text = t.param(name)) {
+      auto time = parse_time_us(*text);
+      if (!time.ok())
+        return Status::invalid_argument(std::string(name) + ": " + time.status().message());
+      *field = *time;
+    }
+  }
+  projections::StoredState state(r.log, std::string(projections::UsageProjection::kName));
+  auto rows = projections::read_usage(state, query);
+  if (!rows.ok()) return rows.status();
+  std::vector<projections::UsageRow> visible;
+  for (auto& row : *rows) {
+    if (r.caller.sees_all || r.caller.sees_user(row.key)) visible.push_back(std::move(row));
+  }
+  const std::string key_name = by_name == "queue" ? "partition" : by_name;
+  return ok_answer(r.applied_seq,
+                   json{{"usage", usage_rows_json(visible, key_name, !query.cluster.empty())}});
+}
+
 Result<Answer> route(const Route& r) {
   const auto& s = r.target.segments;
   if (s.size() < 2 || s[0] != "api") return Status::not_found("no such route");
   if (s[1] == "jobs") {
     if (s.size() == 2) return jobs_list(r);
     if (s.size() == 4) return job_one(r, s[2], s[3], "");
-    if (s.size() == 5 && (s[4] == "history" || s[4] == "audit"))
+    if (s.size() == 5 && (s[4] == "history" || s[4] == "audit" || s[4] == "records"))
       return job_one(r, s[2], s[3], s[4]);
   }
   if (s[1] == "arrays" && s.size() == 4) return array_one(r, s[2], s[3]);
+  if (s[1] == "usage" && s.size() == 2) return usage_query(r);
   const bool whole_log = (s[1] == "events" || s[1] == "as-of") && s.size() == 2;
   if (whole_log && !r.caller.sees_all) {
     return error_answer(403, "the whole log is for admins and token holders; ask for your jobs");
