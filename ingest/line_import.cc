@@ -18,7 +18,7 @@ namespace {
 
 class LineImport {
  public:
-  LineImport(EventLog& log, const LineImportOptions& options, LineReader& reader,
+  LineImport(EventLog& log, const LineImportOptions& options, LineSource& reader,
              LineFormat& format, std::string path)
       : log_(log),
         options_(options),
@@ -68,7 +68,7 @@ class LineImport {
 
   Status handle_line(const TextLine& line) {
     ++stats_.lines;
-    next_offset_ = line.offset + line.bytes_total + (line.newline_terminated ? 1 : 0);
+    next_offset_ = line.next_offset;
     if (line.truncated) {
       if (line.offset >= resume_offset_) {
         quarantine_.report(line.offset, static_cast<int64_t>(line.number), line.text,
@@ -144,7 +144,7 @@ class LineImport {
 
   EventLog& log_;
   const LineImportOptions& options_;
-  LineReader& reader_;
+  LineSource& reader_;
   LineFormat& format_;
   std::string path_;
   std::string source_;
@@ -200,11 +200,18 @@ Result<LineImportStats> import_lines(EventLog& log, const std::string& path, Lin
   if (options.cluster.empty()) return Status::invalid_argument("--cluster must not be empty");
   auto reader = LineReader::open(path);
   if (!reader.ok()) return reader.status();
-  LineImportOptions effective = options;
-  if (effective.observed_at_us == 0) effective.observed_at_us = now_us();
   std::error_code ec;
   std::string absolute = std::filesystem::absolute(path, ec).string();
-  LineImport import(log, effective, **reader, format, ec ? path : absolute);
+  return import_line_source(log, ec ? path : absolute, **reader, format, options);
+}
+
+Result<LineImportStats> import_line_source(EventLog& log, const std::string& origin,
+                                           LineSource& source, LineFormat& format,
+                                           const LineImportOptions& options) {
+  if (options.cluster.empty()) return Status::invalid_argument("--cluster must not be empty");
+  LineImportOptions effective = options;
+  if (effective.observed_at_us == 0) effective.observed_at_us = now_us();
+  LineImport import(log, effective, source, format, origin);
   return import.run();
 }
 
