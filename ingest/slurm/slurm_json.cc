@@ -271,18 +271,12 @@ Status read_plain(const json& o, std::initializer_list<const char*> path, int64_
   return Status();
 }
 
-// Where each shape keeps the id parts: squeue's flat keys, or sacct's nested ones.
+// Where a shape keeps the id parts: squeue's flat keys, or sacct's nested ones. Built at the
+// call (the lists' arrays live as long as the call's full expression).
 struct IdKeys {
   std::initializer_list<const char*> array_job_id, array_task_id, task_string, het_job_id,
       het_offset;
 };
-const IdKeys kSqueueIds{
-    {"array_job_id"}, {"array_task_id"}, {"array_task_string"}, {"het_job_id"}, {"het_job_offset"}};
-const IdKeys kSacctIds{{"array", "job_id"},
-                       {"array", "task_id"},
-                       {"array", "task"},
-                       {"het", "job_id"},
-                       {"het", "job_offset"}};
 
 // The id parts, with the job id spelled as squeue and sacct print it and its key.
 Status read_ids(const json& job, const IdKeys& keys, IdParts* p, std::string* id, JobKey* key) {
@@ -354,7 +348,13 @@ namespace {
 
 Status squeue_ids(const json& job, SqueueRecord& r) {
   IdParts p;
-  JT_RETURN_IF_ERROR(read_ids(job, kSqueueIds, &p, &r.job_id, &r.job_key));
+  JT_RETURN_IF_ERROR(read_ids(job,
+                              IdKeys{{"array_job_id"},
+                                     {"array_task_id"},
+                                     {"array_task_string"},
+                                     {"het_job_id"},
+                                     {"het_job_offset"}},
+                              &p, &r.job_id, &r.job_key));
   r.job_id_raw = std::to_string(p.job_id);
   if (p.array_job_id > 0) {
     r.array_job_id = std::to_string(p.array_job_id);
@@ -477,7 +477,13 @@ Result<std::string> tres_text(const json& job, std::initializer_list<const char*
 
 Status sacct_ids(const json& job, SacctRecord& r) {
   IdParts p;
-  JT_RETURN_IF_ERROR(read_ids(job, kSacctIds, &p, &r.job_id, &r.job_key));
+  JT_RETURN_IF_ERROR(read_ids(job,
+                              IdKeys{{"array", "job_id"},
+                                     {"array", "task_id"},
+                                     {"array", "task"},
+                                     {"het", "job_id"},
+                                     {"het", "job_offset"}},
+                              &p, &r.job_id, &r.job_key));
   r.job_id_raw = std::to_string(p.job_id);
   return Status();
 }
