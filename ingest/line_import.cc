@@ -18,7 +18,7 @@ namespace {
 
 class LineImport {
  public:
-  LineImport(EventLog& log, const LineImportOptions& options, LineReader& reader,
+  LineImport(EventLog& log, const LineImportOptions& options, LineSource& reader,
              LineFormat& format, std::string path, bool checkpointed)
       : checkpointed_(checkpointed),
         log_(log),
@@ -70,7 +70,7 @@ class LineImport {
 
   Status handle_line(const TextLine& line) {
     ++stats_.lines;
-    next_offset_ = line.offset + line.bytes_total + (line.newline_terminated ? 1 : 0);
+    next_offset_ = line.next_offset;
     if (line.truncated) {
       if (line.offset >= resume_offset_) {
         quarantine_.report(line.offset, static_cast<int64_t>(line.number), line.text,
@@ -147,7 +147,7 @@ class LineImport {
   const bool checkpointed_;
   EventLog& log_;
   const LineImportOptions& options_;
-  LineReader& reader_;
+  LineSource& reader_;
   LineFormat& format_;
   std::string path_;
   std::string source_;
@@ -161,7 +161,7 @@ class LineImport {
   bool cluster_registered_ = false;
 };
 
-Result<LineImportStats> run_import(EventLog& log, LineReader& reader, std::string origin,
+Result<LineImportStats> run_import(EventLog& log, LineSource& reader, std::string origin,
                                    LineFormat& format, const LineImportOptions& options,
                                    bool checkpointed) {
   LineImportOptions effective = options;
@@ -222,6 +222,13 @@ Result<LineImportStats> import_captured(EventLog& log, std::string origin, std::
   if (options.cluster.empty()) return Status::invalid_argument("--cluster must not be empty");
   auto reader = LineReader::from_memory(origin, std::move(content));
   return run_import(log, *reader, std::move(origin), format, options, false);
+}
+
+Result<LineImportStats> import_line_source(EventLog& log, const std::string& origin,
+                                           LineSource& source, LineFormat& format,
+                                           const LineImportOptions& options) {
+  if (options.cluster.empty()) return Status::invalid_argument("--cluster must not be empty");
+  return run_import(log, source, origin, format, options, true);
 }
 
 }  // namespace jobtrail::ingest

@@ -112,4 +112,12 @@ Result<LineImportStats> import_lines(EventLog& log, const std::string& path, Lin
 Result<LineImportStats> import_captured(EventLog& log, std::string origin, std::string content,
                                         LineFormat& format, const LineImportOptions& options);
 
+// The same loop over any LineSource; `origin` is the file named in provenance. A source's
+// TextLine::next_offset is its checkpoint, so a source whose offsets are not byte offsets (a
+// JSON document's job indexes) resumes by them just the same.
+class LineSource;
+Result<LineImportStats> import_line_source(EventLog& log, const std::string& origin,
+                                           LineSource& source, LineFormat& format,
+                                           const LineImportOptions& options);
+
 }  // namespace jobtrail::ingest

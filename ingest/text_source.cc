@@ -100,6 +100,7 @@ TextLine LineReader::take_line(std::string_view text, uint64_t bytes_total, bool
   line.newline_terminated = newline;
   line.text = text;
   offset_ += bytes_total + (newline ? 1 : 0);
+  line.next_offset = offset_;
   return line;
 }
 

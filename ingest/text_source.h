@@ -23,25 +23,38 @@ struct TextLine {
   uint64_t bytes_total = 0;  // the full line length, '\n' excluded
   bool truncated = false;
   bool newline_terminated = true;  // false for a last line without '\n'
+  uint64_t next_offset = 0;        // where the next line begins: the checkpoint after this one
 };
 
-class LineReader {
+// Where the import loop (line_import.h) reads its records: a text file line by line
+// (LineReader), or the job entries of a JSON document, one "line" each (slurm_json_importer.h).
+class LineSource {
+ public:
+  virtual ~LineSource() = default;
+  virtual Result<std::optional<TextLine>> next() = 0;
+  // A stable identity of the content, independent of the path it is read from.
+  virtual const std::string& content_identity() const = 0;
+  virtual uint64_t file_bytes() const = 0;     // on disk, for progress
+  virtual uint64_t file_position() const = 0;  // on disk, for progress
+};
+
+class LineReader final : public LineSource {
  public:
   static Result<std::unique_ptr<LineReader>> open(const std::string& path);
   // Reads `content` (a command's captured output) as if it were a file named `name`; its
   // content identity is a hash of all of it.
   static std::unique_ptr<LineReader> from_memory(std::string name, std::string content);
-  ~LineReader();
+  ~LineReader() override;
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
 
-  Result<std::optional<TextLine>> next();
+  Result<std::optional<TextLine>> next() override;
 
   // A stable identity of the file's content: a hash of its first identity_prefix_bytes
   // bytes (decompressed), as 16 hex digits. Independent of the path it is read from.
-  const std::string& content_identity() const { return identity_; }
-  uint64_t file_bytes() const { return file_bytes_; }  // on disk (compressed if gzip)
-  uint64_t file_position() const;                      // on disk, for progress
+  const std::string& content_identity() const override { return identity_; }
+  uint64_t file_bytes() const override { return file_bytes_; }  // compressed if gzip
+  uint64_t file_position() const override;
 
   static constexpr size_t identity_prefix_bytes = 4096;
 

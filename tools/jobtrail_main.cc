@@ -124,15 +124,18 @@ void add_log_commands(CommandLine& c) {
                            "IANA zone sacct printed its times in (default: this machine's)");
   ingest_sacct->add_option("--cluster", c.sacct.common.cluster, "cluster name")
       ->capture_default_str();
-  ingest_sacct->add_flag("--json", c.sacct.common.json, "print the import summary as JSON");
+  ingest_sacct->add_flag("--json", c.sacct.common.json,
+                         "without --format: FILE is a `sacct --json` document (times are epoch "
+                         "seconds, --tz does not apply to them); always: print the import "
+                         "summary as JSON");
   add_durability_options(ingest_sacct, &c.sacct.common);
   auto* ingest_squeue = ingest->add_subcommand(
       "squeue", "a squeue snapshot, diffed against the ledger: only changes become events");
   ingest_squeue->add_option("FILE", c.squeue.common.file, "squeue output, or -")->required();
-  ingest_squeue
-      ->add_option("--format", c.squeue.format,
-                   "the -o/--format string (or -O list) given to squeue; ood: Open OnDemand's")
-      ->required();
+  ingest_squeue->add_option(
+      "--format", c.squeue.format,
+      "the -o/--format string (or -O list) given to squeue; ood: Open OnDemand's "
+      "(required unless --json)");
   ingest_squeue->add_option("--tz", c.squeue.time_zone,
                             "IANA zone squeue printed its times in (default: this machine's)");
   ingest_squeue->add_option(
@@ -140,7 +143,9 @@ void add_log_commands(CommandLine& c) {
       "when the snapshot was taken: ISO 8601 or epoch seconds (default: now)");
   ingest_squeue->add_option("--cluster", c.squeue.common.cluster, "cluster name")
       ->capture_default_str();
-  ingest_squeue->add_flag("--json", c.squeue.common.json, "print the import summary as JSON");
+  ingest_squeue->add_flag("--json", c.squeue.common.json,
+                          "without --format: FILE is a `squeue --json` document (default "
+                          "--observed-at: its last_update); always: print the summary as JSON");
   add_durability_options(ingest_squeue, &c.squeue.common);
   c.route(ingest_squeue, [&c] { return run_ingest_squeue(c.global, c.squeue); });
   auto* ingest_jobcomp = ingest->add_subcommand(

@@ -52,6 +52,32 @@ std::optional<int64_t> state_time_us(const SqueueRecord& r) {
   return std::nullopt;
 }
 
+Status add(std::vector<BuiltEvent>* out, Result<BuiltEvent> built) {
+  if (!built.ok()) return built.status();
+  out->push_back(std::move(built).value());
+  return Status();
+}
+
+Status add_submitted(const SqueueRecord& r, const RecordContext& c, EventBuilder& builder,
+                     std::vector<BuiltEvent>* out) {
+  JobSubmittedFields f;
+  f.user = r.user;
+  f.group = r.group;
+  f.account = r.account;
+  f.partition = r.partition;
+  f.qos = r.qos;
+  f.name = r.name;
+  f.work_dir = r.work_dir;
+  f.submit_at_us = r.submit.epoch_us.value_or(0);
+  f.cpus_requested = r.cpus.value_or(0);
+  f.nodes_requested = r.nodes.value_or(0);
+  if (r.time_limit.has_seconds()) f.time_limit_s = r.time_limit.seconds;
+  f.state = fb::JobState::PENDING;
+  f.raw_state = "PENDING";
+  return add(out,
+             builder.job_submitted(make_header(c, r.job_key, kSubmitted, r.submit.epoch_us), f));
+}
+
 class SqueueLineFormat final : public LineFormat {
  public:
   SqueueLineFormat(SqueueParser parser, TimeZone zone, KnownJobLookup known, int64_t observed_at_us)
@@ -76,39 +102,7 @@ class SqueueLineFormat final : public LineFormat {
 
   Status record_events(const RecordContext& c, EventBuilder& builder,
                        std::vector<BuiltEvent>* out) override {
-    const SqueueRecord& r = record_;
-    std::optional<KnownJob> known;
-    if (known_) {
-      auto found = known_(c.cluster, r.job_key.format());
-      if (!found.ok()) return found.status();
-      known = std::move(found).value();
-    }
-    const KnownJob now = known_from_row(r);
-    if (!known) JT_RETURN_IF_ERROR(add_submitted(c, builder, out));
-    const fb::JobState before = known ? known->state : fb::JobState::PENDING;
-    if (now.state != before && now.state != fb::JobState::UNKNOWN) {
-      JobStateChangedFields f;
-      f.from = before;
-      f.to = now.state;
-      f.raw_state = r.state.raw;
-      f.reason = r.reason;
-      f.nodes = r.node_list;
-      f.cpus = r.cpus.value_or(0);
-      JT_RETURN_IF_ERROR(add(out, builder.job_state_changed(
-                                      make_header(c, r.job_key, kChanged, state_time_us(r)), f)));
-    }
-    // A new job is compared with what its submission carried, so the fields only squeue shows
-    // (reason, priority, nodes) are recorded once, and an unchanged next poll yields nothing.
-    const KnownJob as_submitted{fb::JobState::PENDING, "", "", r.partition, r.qos, r.name, ""};
-    {
-      auto changes = changed_fields(known ? *known : as_submitted, now);
-      if (!changes.empty()) {
-        JT_RETURN_IF_ERROR(add(
-            out,
-            builder.job_fields_updated(make_header(c, r.job_key, kFields, std::nullopt), changes)));
-      }
-    }
-    return Status();
+    return squeue_record_events(record_, known_, c, builder, out);
   }
 
   ClusterRegisteredFields cluster_registration(const std::string& cluster) const override {
@@ -116,33 +110,6 @@ class SqueueLineFormat final : public LineFormat {
   }
 
  private:
-  static Status add(std::vector<BuiltEvent>* out, Result<BuiltEvent> built) {
-    if (!built.ok()) return built.status();
-    out->push_back(std::move(built).value());
-    return Status();
-  }
-
-  Status add_submitted(const RecordContext& c, EventBuilder& builder,
-                       std::vector<BuiltEvent>* out) {
-    const SqueueRecord& r = record_;
-    JobSubmittedFields f;
-    f.user = r.user;
-    f.group = r.group;
-    f.account = r.account;
-    f.partition = r.partition;
-    f.qos = r.qos;
-    f.name = r.name;
-    f.work_dir = r.work_dir;
-    f.submit_at_us = r.submit.epoch_us.value_or(0);
-    f.cpus_requested = r.cpus.value_or(0);
-    f.nodes_requested = r.nodes.value_or(0);
-    if (r.time_limit.has_seconds()) f.time_limit_s = r.time_limit.seconds;
-    f.state = fb::JobState::PENDING;
-    f.raw_state = "PENDING";
-    return add(out,
-               builder.job_submitted(make_header(c, r.job_key, kSubmitted, r.submit.epoch_us), f));
-  }
-
   SqueueParser parser_;
   TimeZone zone_;
   KnownJobLookup known_;
@@ -166,6 +133,40 @@ Result<LineImportStats> with_format(const SqueueImportOptions& options, const Im
 }
 
 }  // namespace
+
+Status squeue_record_events(const SqueueRecord& r, const KnownJobLookup& lookup,
+                            const RecordContext& c, EventBuilder& builder,
+                            std::vector<BuiltEvent>* out) {
+  std::optional<KnownJob> known;
+  if (lookup) {
+    auto found = lookup(c.cluster, r.job_key.format());
+    if (!found.ok()) return found.status();
+    known = std::move(found).value();
+  }
+  const KnownJob now = known_from_row(r);
+  if (!known) JT_RETURN_IF_ERROR(add_submitted(r, c, builder, out));
+  const fb::JobState before = known ? known->state : fb::JobState::PENDING;
+  if (now.state != before && now.state != fb::JobState::UNKNOWN) {
+    JobStateChangedFields f;
+    f.from = before;
+    f.to = now.state;
+    f.raw_state = r.state.raw;
+    f.reason = r.reason;
+    f.nodes = r.node_list;
+    f.cpus = r.cpus.value_or(0);
+    JT_RETURN_IF_ERROR(add(
+        out, builder.job_state_changed(make_header(c, r.job_key, kChanged, state_time_us(r)), f)));
+  }
+  // A new job is compared with what its submission carried, so the fields only squeue shows
+  // (reason, priority, nodes) are recorded once, and an unchanged next poll yields nothing.
+  const KnownJob as_submitted{fb::JobState::PENDING, "", "", r.partition, r.qos, r.name, ""};
+  auto changes = changed_fields(known ? *known : as_submitted, now);
+  if (!changes.empty()) {
+    JT_RETURN_IF_ERROR(add(out, builder.job_fields_updated(
+                                    make_header(c, r.job_key, kFields, std::nullopt), changes)));
+  }
+  return Status();
+}
 
 Result<LineImportStats> import_squeue(EventLog& log, const std::string& path,
                                       const SqueueImportOptions& options) {

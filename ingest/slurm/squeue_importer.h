@@ -23,6 +23,7 @@
 #include "events/event_log.h"
 #include "ingest/line_import.h"
 #include "ingest/slurm/known_job.h"
+#include "ingest/slurm/squeue_parser.h"
 
 namespace jobtrail::ingest::slurm {
 
@@ -32,6 +33,11 @@ struct SqueueImportOptions {
   LineImportOptions line;  // line.observed_at_us: when the snapshot was taken (0: now)
   KnownJobLookup known;
 };
+
+// The events of one squeue row (text or JSON) against what `known` says, as described above.
+Status squeue_record_events(const SqueueRecord& row, const KnownJobLookup& known,
+                            const RecordContext& context, EventBuilder& builder,
+                            std::vector<BuiltEvent>* out);
 
 Result<LineImportStats> import_squeue(EventLog& log, const std::string& path,
                                       const SqueueImportOptions& options);

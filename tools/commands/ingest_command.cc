@@ -1,4 +1,5 @@
-// `jobtrail ingest swf|sacct|jobcomp|squeue|pbs FILE`: import captured scheduler output. Exit 0
+// `jobtrail ingest swf|sacct|jobcomp|squeue|pbs FILE`: import captured scheduler output (sacct and
+// squeue also as JSON documents: --json without --format). Exit 0
 // when the import ran to the end, even if lines were quarantined (their count goes to stderr); 1
 // when it could not run (unreadable file, database error).
 #include <spdlog/spdlog.h>
@@ -11,6 +12,7 @@
 #include "ingest/pbs/pbs_importer.h"
 #include "ingest/slurm/jobcomp_importer.h"
 #include "ingest/slurm/sacct_importer.h"
+#include "ingest/slurm/slurm_json_importer.h"
 #include "ingest/slurm/squeue_importer.h"
 #include "ingest/swf/swf_importer.h"
 #include "tools/commands.h"
@@ -96,6 +98,11 @@ int run_ingest_sacct(const GlobalOptions& global, const IngestSacctOptions& opti
     sacct.format = options.format;
     sacct.time_zone = options.time_zone;
     sacct.line = line;
+    // --json without --format: the input is a JSON document (--json alone cannot also mean a
+    // text capture with a header: give --format for text with a JSON summary).
+    if (options.common.json && options.format.empty()) {
+      return ingest::slurm::import_sacct_json(log, options.common.file, sacct);
+    }
     return ingest::slurm::import_sacct(log, options.common.file, sacct);
   });
 }
@@ -119,6 +126,11 @@ int run_ingest_pbs(const GlobalOptions& global, const IngestPbsOptions& options)
 }
 
 int run_ingest_squeue(const GlobalOptions& global, const IngestSqueueOptions& options) {
+  const bool json_input = options.common.json && options.format.empty();
+  if (options.format.empty() && !json_input) {
+    spdlog::error("ingest squeue: --format is required (or --json for a squeue --json document)");
+    return 2;
+  }
   int64_t observed_at_us = 0;
   if (!options.observed_at.empty()) {
     auto parsed = parse_time_us(options.observed_at);
@@ -136,6 +148,7 @@ int run_ingest_squeue(const GlobalOptions& global, const IngestSqueueOptions& op
     squeue.line.observed_at_us = observed_at_us;
     // The snapshot is diffed against the jobs projection (caught up before the import).
     squeue.known = known_jobs_lookup(log);
+    if (json_input) return ingest::slurm::import_squeue_json(log, options.common.file, squeue);
     return ingest::slurm::import_squeue(log, options.common.file, squeue);
   });
 }
