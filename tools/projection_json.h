@@ -6,6 +6,7 @@
 
 #include "events/event_log.h"
 #include "projections/arrays_projection.h"
+#include "projections/deps_evaluation.h"
 #include "projections/job_history.h"
 #include "projections/job_view.h"
 
@@ -17,6 +18,12 @@ nlohmann::json array_counts_json(const projections::ArrayCounts& counts,
                                  const std::vector<projections::ArrayTask>* tasks);
 // One history entry; its provenance is read from the log by seq.
 nlohmann::json history_entry_json(const projections::HistoryEntry& entry, const EventLog& log);
+
+// A job's dependency graph and whether it can run (`deps --json`, /api/jobs/{c}/{j}/deps):
+// {"job","cluster","can_run","never","any_of","why_not":[edge],"depends_on":[edge],
+//  "dependents":[{"job","cluster","kind","state"}],"seq"}
+// edge := {"kind","raw","target","cluster","target_state","status","reason"}
+nlohmann::json deps_report_json(const projections::DepsReport& report);
 
 // "5-20,30" for a set of task runs.
 std::string runs_text(const projections::RangeSet& set);

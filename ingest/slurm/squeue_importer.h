@@ -7,6 +7,11 @@
 //   1  JobStateChanged          the row's state differs from the known one: at StartTime for a
 //                               start when squeue gave it, else at the observation time
 //   2  JobFieldsUpdated         reason, priority, partition, qos, name or nodes changed
+//   3+ DependencyDeclared       one per part of the Dependency column (%E) when the declaration
+//                               appears or changes (at SubmitTime for a new job, else at the
+//                               observation time). SLURM's status suffixes ("(unfulfilled)")
+//                               stay in `raw` and are no change; nor is a list that only lost
+//                               entries: SLURM drops a dependency once it is satisfied.
 // A job that is known but missing from the snapshot yields nothing: squeue forgets jobs after
 // MinJobAge, and the ledger never guesses an end state (sacct says how a job ended).
 // Identity: a snapshot is a poll identified by its observation time, so importing the same
@@ -23,6 +28,7 @@
 #include "events/event_log.h"
 #include "events/job_state.h"
 #include "ingest/line_import.h"
+#include "ingest/slurm/dependency_parser.h"
 
 namespace jobtrail::ingest::slurm {
 
@@ -30,6 +36,7 @@ namespace jobtrail::ingest::slurm {
 struct KnownJob {
   fb::JobState state = fb::JobState::UNKNOWN;
   std::string reason, priority, partition, qos, name, nodes;
+  DependencySpec dependency;  // the declaration the ledger holds (empty: none)
 };
 using KnownJobLookup =
     std::function<Result<std::optional<KnownJob>>(std::string_view cluster, std::string_view job)>;

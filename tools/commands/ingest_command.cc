@@ -13,6 +13,7 @@
 #include "ingest/slurm/sacct_importer.h"
 #include "ingest/slurm/squeue_importer.h"
 #include "ingest/swf/swf_importer.h"
+#include "projections/deps_projection.h"
 #include "projections/jobs_projection.h"
 #include "tools/commands.h"
 #include "tools/commands/open_log.h"
@@ -78,6 +79,27 @@ int run_import(const GlobalOptions& global, const char* kind, const IngestSwfOpt
   return 0;
 }
 
+// The declaration the deps projection holds for a job, as the squeue importer compares it.
+Result<ingest::slurm::DependencySpec> known_dependency(const EventLog& log,
+                                                       std::string_view cluster,
+                                                       std::string_view job) {
+  projections::StoredState deps(log, std::string(projections::DepsProjection::kName));
+  auto declared = projections::read_dependencies(deps, cluster, job);
+  if (!declared.ok()) return declared.status();
+  ingest::slurm::DependencySpec spec;
+  if (!declared->has_value()) return spec;
+  spec.any_of = (*declared)->any_of;
+  for (const projections::DepsPart& part : (*declared)->parts) {
+    ingest::slurm::DependencyPart p{part.kind, {}, part.raw};
+    for (const std::string& target : part.targets) {
+      auto key = JobKey::parse(target);
+      if (key.ok()) p.targets.push_back(std::move(key).value());
+    }
+    spec.parts.push_back(std::move(p));
+  }
+  return spec;
+}
+
 }  // namespace
 
 int run_ingest_swf(const GlobalOptions& global, const IngestSwfOptions& options) {
@@ -136,16 +158,19 @@ int run_ingest_squeue(const GlobalOptions& global, const IngestSqueueOptions& op
     squeue.line.observed_at_us = observed_at_us;
     // The snapshot is diffed against the jobs projection (caught up before the import).
     projections::StoredState jobs(log, std::string(projections::JobsProjection::kName));
-    squeue.known = [&jobs](std::string_view cluster,
-                           std::string_view job) -> Result<std::optional<ingest::slurm::KnownJob>> {
+    squeue.known = [&jobs, &log](
+                       std::string_view cluster,
+                       std::string_view job) -> Result<std::optional<ingest::slurm::KnownJob>> {
       auto view = projections::read_job(jobs, cluster, job);
       if (!view.ok()) return view.status();
       if (!view->has_value()) return std::optional<ingest::slurm::KnownJob>();
       const projections::JobView& v = **view;
+      auto dependency = known_dependency(log, cluster, job);
+      if (!dependency.ok()) return dependency.status();
       auto priority = v.fields.find("priority");
       return std::optional<ingest::slurm::KnownJob>(ingest::slurm::KnownJob{
           v.state, v.reason, priority == v.fields.end() ? "" : priority->second, v.partition, v.qos,
-          v.name, v.nodes});
+          v.name, v.nodes, std::move(dependency).value()});
     };
     return ingest::slurm::import_squeue(log, options.common.file, squeue);
   });
