@@ -176,7 +176,9 @@ Result<BuiltEvent> EventBuilder::dependency_declared(const EventHeaderFields& he
   for (const JobKey& k : f.targets) targets.push_back(add_job_key(k));
   auto target_vector = fbb_.CreateVector(targets);
   auto raw = add_string(fbb_, f.raw);
-  auto body = fb::CreateDependencyDeclared(fbb_, f.kind, target_vector, raw);
+  auto target_cluster = add_string(fbb_, f.target_cluster);
+  auto body = fb::CreateDependencyDeclared(fbb_, f.kind, target_vector, raw, f.part, f.any_of,
+                                           target_cluster);
   return finish(header, fb::Body::DependencyDeclared, body.Union());
 }
 

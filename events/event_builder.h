@@ -95,6 +95,9 @@ struct DependencyDeclaredFields {
   fb::DependencyKind kind = fb::DependencyKind::AFTER_OK;
   std::vector<JobKey> targets;
   std::string raw;
+  uint32_t part = 0;           // 0 starts a new declaration (replaces the previous one)
+  bool any_of = false;         // the declaration's parts are alternatives
+  std::string target_cluster;  // empty: the job's own cluster
 };
 
 struct SourceStatusFields {

@@ -122,6 +122,13 @@ struct ArrayOptions {
 };
 int run_array(const GlobalOptions& global, const ArrayOptions& options);
 
+struct DepsOptions {
+  std::string job;
+  std::string cluster;
+  bool json = false;
+};
+int run_deps(const GlobalOptions& global, const DepsOptions& options);
+
 struct HistoryOptions {
   std::string job;
   std::string cluster;

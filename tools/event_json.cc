@@ -144,6 +144,9 @@ json body_json(const fb::DependencyDeclared* b) {
   }
   j["targets"] = targets;
   put(j, "raw", b->raw());
+  if (b->part() != 0) j["part"] = b->part();
+  if (b->any_of()) j["any_of"] = true;
+  put(j, "target_cluster", b->target_cluster());
   return j;
 }
 

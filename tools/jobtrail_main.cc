@@ -61,6 +61,7 @@ struct CommandLine {
   JobsOptions jobs;
   ArrayOptions array;
   HistoryOptions history;
+  DepsOptions deps;
   RecordOptions record;
   UsageOptions usage;
   RebuildOptions rebuild;
@@ -214,6 +215,14 @@ void add_query_commands(CommandLine& c) {
   history_cmd->add_option("JOB", history.job, "the job as the scheduler writes it")->required();
   history_cmd->add_option("--cluster", history.cluster, "the job's cluster, when ambiguous");
   history_cmd->add_flag("--json", history.json, "a JSON array of transitions");
+
+  auto& deps = c.deps;
+  auto* deps_cmd =
+      app.add_subcommand("deps", "what a job waits on, who waits on it, and can it run now");
+  deps_cmd->add_option("JOB", deps.job, "the job as the scheduler writes it")->required();
+  deps_cmd->add_option("--cluster", deps.cluster, "the job's cluster, when ambiguous or unknown");
+  deps_cmd->add_flag("--json", deps.json, "one JSON object");
+  c.route(deps_cmd, [&c] { return run_deps(c.global, c.deps); });
 
   auto& record = c.record;
   auto* record_cmd =

@@ -166,4 +166,42 @@ json usage_rows_json(const std::vector<projections::UsageRow>& rows, const std::
   return out;
 }
 
+namespace {
+
+nlohmann::json dep_edge_json(const projections::DepEdgeReport& e) {
+  nlohmann::json j;
+  j["kind"] = projections::dep_kind_name(e.kind);
+  j["raw"] = e.raw;
+  j["target"] = e.target;
+  j["cluster"] = e.cluster;
+  j["target_state"] = e.target_state;
+  j["status"] = projections::dep_status_name(e.status);
+  if (!e.reason.empty()) j["reason"] = e.reason;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json deps_report_json(const projections::DepsReport& r) {
+  nlohmann::json j;
+  j["job"] = r.job;
+  j["cluster"] = r.cluster;
+  j["can_run"] = r.can_run;
+  j["never"] = r.never;
+  j["any_of"] = r.any_of;
+  j["why_not"] = nlohmann::json::array();
+  for (const auto& e : r.why_not) j["why_not"].push_back(dep_edge_json(e));
+  j["depends_on"] = nlohmann::json::array();
+  for (const auto& e : r.depends_on) j["depends_on"].push_back(dep_edge_json(e));
+  j["dependents"] = nlohmann::json::array();
+  for (const auto& d : r.dependents) {
+    j["dependents"].push_back({{"job", d.job},
+                               {"cluster", d.cluster},
+                               {"kind", projections::dep_kind_name(d.kind)},
+                               {"state", d.state}});
+  }
+  j["seq"] = r.seq;
+  return j;
+}
+
 }  // namespace jobtrail::tools

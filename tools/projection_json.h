@@ -6,6 +6,7 @@
 
 #include "events/event_log.h"
 #include "projections/arrays_projection.h"
+#include "projections/deps_evaluation.h"
 #include "projections/job_history.h"
 #include "projections/job_view.h"
 #include "projections/usage_projection.h"
@@ -27,6 +28,12 @@ nlohmann::json audited_fact_json(const replay::AuditedFact& fact);
 // with core_hours, gpu_hours, jobs_ended, and the cluster when one was asked for.
 nlohmann::json usage_rows_json(const std::vector<projections::UsageRow>& rows,
                                const std::string& key_name, bool with_cluster);
+
+// A job's dependency graph and whether it can run (`deps --json`, /api/jobs/{c}/{j}/deps):
+// {"job","cluster","can_run","never","any_of","why_not":[edge],"depends_on":[edge],
+//  "dependents":[{"job","cluster","kind","state"}],"seq"}
+// edge := {"kind","raw","target","cluster","target_state","status","reason"}
+nlohmann::json deps_report_json(const projections::DepsReport& report);
 
 // "5-20,30" for a set of task runs.
 std::string runs_text(const projections::RangeSet& set);

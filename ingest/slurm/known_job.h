@@ -10,13 +10,15 @@
 
 #include "events/job_state.h"
 #include "events/status.h"
+#include "ingest/slurm/dependency_parser.h"
 
 namespace jobtrail::ingest::slurm {
 
 struct KnownJob {
   fb::JobState state = fb::JobState::UNKNOWN;
   std::string reason, priority, partition, qos, name, nodes;
-  int64_t start_at_us = 0;  // the start of its latest known run (0: never seen running)
+  int64_t start_at_us = 0;    // the start of its latest known run (0: never seen running)
+  DependencySpec dependency;  // the declaration the ledger holds (empty: none)
 };
 using KnownJobLookup =
     std::function<Result<std::optional<KnownJob>>(std::string_view cluster, std::string_view job)>;

@@ -9,7 +9,7 @@ namespace jobtrail::ingest::slurm {
 
 namespace {
 
-enum Ordinal : uint32_t { kSubmitted = 0, kChanged = 1, kFields = 2 };
+enum Ordinal : uint32_t { kSubmitted = 0, kChanged = 1, kFields = 2, kDependency = 3 };
 
 EventHeaderFields make_header(const RecordContext& c, const JobKey& job, uint32_t ordinal,
                               std::optional<int64_t> reported_at_us) {
@@ -19,8 +19,15 @@ EventHeaderFields make_header(const RecordContext& c, const JobKey& job, uint32_
 }
 
 KnownJob known_from_row(const SqueueRecord& r) {
-  return KnownJob{r.state.state, r.reason, r.priority,  r.partition,
-                  r.qos,         r.name,   r.node_list, r.start.epoch_us.value_or(0)};
+  return KnownJob{r.state.state,
+                  r.reason,
+                  r.priority,
+                  r.partition,
+                  r.qos,
+                  r.name,
+                  r.node_list,
+                  r.start.epoch_us.value_or(0),
+                  r.dependency.value_or(DependencySpec{})};
 }
 
 // The fields of `now` that differ from `before` (only those squeue printed).
@@ -78,6 +85,32 @@ Status add_submitted(const SqueueRecord& r, const RecordContext& c, EventBuilder
              builder.job_submitted(make_header(c, r.job_key, kSubmitted, r.submit.epoch_us), f));
 }
 
+// One DependencyDeclared per part when the declaration is new or changed (see the header).
+Status add_dependency(const SqueueRecord& r, const RecordContext& c, EventBuilder& builder,
+                      const std::optional<KnownJob>& known, std::vector<BuiltEvent>* out) {
+  const DependencySpec& now = *r.dependency;
+  const DependencySpec before = known ? known->dependency : DependencySpec{};
+  if (declared_dependency_text(now) == declared_dependency_text(before)) return Status();
+  if (!before.empty() && dependency_narrowed(before, now)) return Status();
+  // A new job declared it at submission; a known one changed it since the last poll.
+  const int64_t at_us = known ? c.observed_at_us : r.submit.epoch_us.value_or(c.observed_at_us);
+  const fb::TimeBasis basis =
+      known || !r.submit.epoch_us ? fb::TimeBasis::OBSERVED : fb::TimeBasis::REPORTED;
+  for (uint32_t i = 0; i < now.parts.size(); ++i) {
+    const DependencyPart& part = now.parts[i];
+    DependencyDeclaredFields f;
+    f.kind = part.kind;
+    f.targets = part.targets;
+    f.raw = part.raw;
+    f.part = i;
+    f.any_of = now.any_of;
+    const EventHeaderFields header = record_event_header(c, fb::SourceKind::SQUEUE, "squeue",
+                                                         r.job_key, kDependency + i, at_us, basis);
+    JT_RETURN_IF_ERROR(add(out, builder.dependency_declared(header, f)));
+  }
+  return Status();
+}
+
 class SqueueLineFormat final : public LineFormat {
  public:
   SqueueLineFormat(SqueueParser parser, TimeZone zone, KnownJobLookup known, int64_t observed_at_us)
@@ -89,7 +122,7 @@ class SqueueLineFormat final : public LineFormat {
   // A poll is identified by when it was taken: the same output seen again later is a new
   // observation (A, B, then A again is a requeue, not a duplicate of the first A).
   std::string_view name() const override { return name_; }
-  size_t events_per_record_max() const override { return 3; }
+  size_t events_per_record_max() const override { return kDependency + dependency_parts_max; }
 
   Result<bool> parse(std::string_view line) override {
     auto parsed = parser_.parse_line(line);
@@ -159,12 +192,13 @@ Status squeue_record_events(const SqueueRecord& r, const KnownJobLookup& lookup,
   }
   // A new job is compared with what its submission carried, so the fields only squeue shows
   // (reason, priority, nodes) are recorded once, and an unchanged next poll yields nothing.
-  const KnownJob as_submitted{fb::JobState::PENDING, "", "", r.partition, r.qos, r.name, ""};
+  const KnownJob as_submitted{fb::JobState::PENDING, "", "", r.partition, r.qos, r.name, "", 0, {}};
   auto changes = changed_fields(known ? *known : as_submitted, now);
   if (!changes.empty()) {
     JT_RETURN_IF_ERROR(add(out, builder.job_fields_updated(
                                     make_header(c, r.job_key, kFields, std::nullopt), changes)));
   }
+  if (r.dependency) JT_RETURN_IF_ERROR(add_dependency(r, c, builder, known, out));
   return Status();
 }
 

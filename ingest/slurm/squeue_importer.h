@@ -9,6 +9,11 @@
 //                               when the job enters COMPLETING), when squeue gave them, else at
 //                               the observation time
 //   2  JobFieldsUpdated         reason, priority, partition, qos, name or nodes changed
+//   3+ DependencyDeclared       one per part of the Dependency column (%E) when the declaration
+//                               appears or changes (at SubmitTime for a new job, else at the
+//                               observation time). SLURM's status suffixes ("(unfulfilled)")
+//                               stay in `raw` and are no change; nor is a list that only lost
+//                               entries: SLURM drops a dependency once it is satisfied.
 // A job that is known but missing from the snapshot yields nothing: squeue forgets jobs after
 // MinJobAge, and the ledger never guesses an end state (sacct says how a job ended).
 // Identity: a snapshot is a poll identified by its observation time, so importing the same
@@ -22,6 +27,7 @@
 
 #include "events/event_log.h"
 #include "ingest/line_import.h"
+#include "ingest/slurm/dependency_parser.h"
 #include "ingest/slurm/known_job.h"
 #include "ingest/slurm/squeue_parser.h"
 

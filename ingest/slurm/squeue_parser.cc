@@ -51,7 +51,7 @@ constexpr std::array<FieldSpec, 51> kFieldSpecs = {{
     {'B', "batchhost", "EXEC_HOST", F::kOther},     {'c', "mincpus", "MIN_CPUS", F::kOther},
     {'C', "numcpus", "CPUS", F::kCpus},             {'d', "mintmpdisk", "MIN_TMP_DISK", F::kOther},
     {'D', "numnodes", "NODES", F::kNodes},          {'e', "endtime", "END_TIME", F::kEndTime},
-    {'E', "dependency", "DEPENDENCY", F::kOther},   {'f', "feature", "FEATURES", F::kOther},
+    {'E', "dependency", "DEPENDENCY", F::kDependency}, {'f', "feature", "FEATURES", F::kOther},
     {'F', "arrayjobid", "ARRAY_JOB_ID", F::kArrayJobId},
     {'g', "groupname", "GROUP", F::kGroup},         {'G', "groupid", "GROUP", F::kGid},
     {'h', "oversubscribe", "OVER_SUBSCRIBE", F::kOther},
@@ -453,6 +453,11 @@ Status convert_special(SqueueField field, std::string_view value, SqueueRecord& 
     }
     case F::kNodeList:
       return set_node_list(value, record);
+    case F::kDependency: {
+      Result<DependencySpec> spec = parse_slurm_dependency(value);
+      if (spec.ok()) record.dependency = std::move(spec).value();
+      return spec.status();
+    }
     case F::kReasonList:  // "(Resources)" for a waiting job, its nodes for a running one
       if (value.size() >= 2 && value.front() == '(' && value.back() == ')') {
         record.reason = std::string(value.substr(1, value.size() - 2));

@@ -31,6 +31,7 @@
 
 #include "events/job_key.h"
 #include "events/status.h"
+#include "ingest/slurm/dependency_parser.h"
 #include "ingest/slurm/slurm_values.h"
 
 namespace jobtrail::ingest::slurm {
@@ -72,6 +73,7 @@ enum class SqueueField : uint8_t {
   kMinMemory,     // %m
   kWorkDir,       // %Z
   kPriority,      // %Q
+  kDependency,    // %E
 };
 
 struct SqueueColumn {
@@ -92,10 +94,11 @@ struct SqueueRecord {
   std::optional<uint32_t> uid, gid, nodes, cpus;
   SlurmTime submit, start, end;
   SlurmDuration time_limit, time_used, time_left;
-  std::optional<ReqMem> min_memory;    // "4956M"
-  std::optional<uint64_t> node_count;  // nodes named by node_list
-  bool name_repaired = false;          // NAME held the separator; anchored from both ends
-  std::vector<std::string> fields;     // every value, in format order
+  std::optional<ReqMem> min_memory;          // "4956M"
+  std::optional<uint64_t> node_count;        // nodes named by node_list
+  std::optional<DependencySpec> dependency;  // %E (empty for "(null)"); absent: not shown
+  bool name_repaired = false;                // NAME held the separator; anchored from both ends
+  std::vector<std::string> fields;           // every value, in format order
 };
 
 struct SqueueHeaderLine {};

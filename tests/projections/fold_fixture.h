@@ -56,6 +56,24 @@ class FoldFixture {
     append(builder_.job_fields_updated(header(cluster, job, at_s), changes));
   }
 
+  // A dependency declaration part of `job` on `targets` (in `target_cluster`; empty: the same).
+  void depend(const std::string& job, fb::DependencyKind kind, std::vector<std::string> targets,
+              int64_t at_s, const std::string& cluster = "c", uint32_t part = 0,
+              bool any_of = false, const std::string& target_cluster = "") {
+    DependencyDeclaredFields f;
+    f.kind = kind;
+    for (const std::string& t : targets) {
+      auto key = JobKey::parse(t);
+      REQUIRE(key.ok());
+      f.targets.push_back(*key);
+      f.raw += (f.raw.empty() ? "dep:" : ":") + t;
+    }
+    f.part = part;
+    f.any_of = any_of;
+    f.target_cluster = target_cluster;
+    append(builder_.dependency_declared(header(cluster, job, at_s), f));
+  }
+
   // Brings the default projections up to date; returns the engine for inspection.
   std::unique_ptr<projections::ProjectionEngine> fold(size_t batch_events = 1000) {
     projections::EngineOptions options;

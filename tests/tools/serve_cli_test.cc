@@ -211,7 +211,7 @@ TEST_CASE("bench http prints req/s and p50/p99 for 200 and 304 of a job and an a
                                           "array 200 (no cache)", "array 304 (no cache)"});
 }
 
-TEST_CASE("serve answers a job's raw records and usage like record --json and usage --json",
+TEST_CASE("serve answers a job's raw records, dependencies and usage as the CLI does",
           "[serve][cli][records][usage]") {
   TempDir dir;
   const std::string db = dir / "db";
@@ -234,6 +234,13 @@ TEST_CASE("serve answers a job's raw records and usage like record --json and us
   REQUIRE(usage.has_value());
   REQUIRE(usage->status == 200);
   CHECK(json::parse(usage->body)["usage"] == cli_usage);
+  auto deps = http_get(serve.port(), "/api/jobs/bruce/1670440/deps");
+  REQUIRE(deps.has_value());
+  REQUIRE(deps->status == 200);
+  json graph = json::parse(deps->body);
+  CHECK(graph["job"] == "1670440");
+  CHECK(graph["can_run"] == true);  // it declared no dependency
+  CHECK(graph["depends_on"].empty());
   auto bad = http_get(serve.port(), "/api/usage?by=colour");
   REQUIRE(bad.has_value());
   CHECK(bad->status == 400);

@@ -80,6 +80,8 @@ int run_import(const GlobalOptions& global, const char* kind, const IngestSwfOpt
   return 0;
 }
 
+// The declaration the deps projection holds for a job, as the squeue importer compares it.
+
 }  // namespace
 
 int run_ingest_swf(const GlobalOptions& global, const IngestSwfOptions& options) {

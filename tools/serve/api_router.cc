@@ -12,6 +12,7 @@
 #include "events/time_format.h"
 #include "ingest/api/event_request.h"
 #include "projections/arrays_projection.h"
+#include "projections/deps_evaluation.h"
 #include "projections/job_history.h"
 #include "projections/jobs_projection.h"
 #include "replay/as_of.h"
@@ -175,6 +176,12 @@ Result<Answer> job_one(const Route& r, const std::string& cluster, const std::st
   if (!r.caller.sees_user(view->user))
     return Status::not_found("no job " + job + " in cluster " + cluster);
   if (part.empty()) return ok_answer(view->last_seq, job_view_json(*view));
+  if (part == "deps") {
+    auto report = projections::evaluate_stored_deps(r.log, view->cluster, view->job);
+    if (!report.ok()) return report.status();
+    json body = deps_report_json(*report);
+    return ok_answer(report->seq, std::move(body));
+  }
   if (part == "records") {
     auto records = read_raw_records(r.log, view->cluster, view->job);
     if (!records.ok()) return records.status();
@@ -360,7 +367,8 @@ Result<Answer> route(const Route& r) {
   if (s[1] == "jobs") {
     if (s.size() == 2) return jobs_list(r);
     if (s.size() == 4) return job_one(r, s[2], s[3], "");
-    if (s.size() == 5 && (s[4] == "history" || s[4] == "audit" || s[4] == "records"))
+    if (s.size() == 5 &&
+        (s[4] == "history" || s[4] == "audit" || s[4] == "records" || s[4] == "deps"))
       return job_one(r, s[2], s[3], s[4]);
   }
   if (s[1] == "arrays" && s.size() == 4) return array_one(r, s[2], s[3]);
