@@ -24,6 +24,9 @@ echo "== jobs now (first 5 of hpc2n), and one job's history with its sources"
 "${jt[@]}" audit 12 --cluster hpc2n
 echo "== the same job as of a past moment"
 "${jt[@]}" as-of 2002-08-01T06:09:50Z history 12 --cluster hpc2n
+echo "== its original record, byte for byte, and core-hours by user"
+"${jt[@]}" record 12 --cluster hpc2n --raw
+"${jt[@]}" usage --by user --cluster hpc2n | head -6
 echo "== the log and its indexes agree, and the projections equal a rebuild from the log"
 "${jt[@]}" verify-log
 "${jt[@]}" verify
