@@ -189,8 +189,9 @@ Result<BuiltEvent> cluster_registration_event(const LineFormat& format, const st
 }
 
 EventHeaderFields record_event_header(const RecordContext& c, fb::SourceKind kind,
-                                      std::string_view command, const JobKey& job, uint32_t ordinal,
-                                      int64_t effective_at_us, fb::TimeBasis basis) {
+                                      std::string_view command, const std::optional<JobKey>& job,
+                                      uint32_t ordinal, int64_t effective_at_us,
+                                      fb::TimeBasis basis) {
   EventHeaderFields h;
   h.observed_at_us = c.observed_at_us;
   h.effective_at_us = effective_at_us;

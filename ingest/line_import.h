@@ -50,10 +50,12 @@ struct RawRecordFacts {
 // collide with the ordinals of the record's transitions.
 inline constexpr uint32_t kRawRecordOrdinal = 255;
 
-// The header of an event made from one record: its times, cluster, job and provenance.
+// The header of an event made from one record: its times, cluster, job (none for a record
+// about no job, such as a PBS licence line) and provenance.
 EventHeaderFields record_event_header(const RecordContext& context, fb::SourceKind kind,
-                                      std::string_view command, const JobKey& job, uint32_t ordinal,
-                                      int64_t effective_at_us, fb::TimeBasis basis);
+                                      std::string_view command, const std::optional<JobKey>& job,
+                                      uint32_t ordinal, int64_t effective_at_us,
+                                      fb::TimeBasis basis);
 
 class LineFormat {
  public:

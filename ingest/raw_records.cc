@@ -57,11 +57,12 @@ Status RawRecordKeeper::add(const LineFormat& format, const RecordContext& conte
   f.step = facts->step;
   const int64_t at_us = std::max({facts->end_at_us, facts->start_at_us, facts->submit_at_us});
   const bool reported = at_us > 0;
-  EventHeaderFields header = record_event_header(
-      context, facts->source_kind, facts->command, facts->job.value_or(JobKey{}), kRawRecordOrdinal,
-      reported ? at_us : context.observed_at_us,
-      reported ? fb::TimeBasis::REPORTED : fb::TimeBasis::OBSERVED);
-  if (!facts->job) header.job.reset();  // a record about no job (a PBS licence line)
+  RecordContext by_content = context;
+  by_content.identity = raw_record_identity(facts->format, context.cluster, raw);
+  EventHeaderFields header =
+      record_event_header(by_content, facts->source_kind, facts->command, facts->job,
+                          kRawRecordOrdinal, reported ? at_us : context.observed_at_us,
+                          reported ? fb::TimeBasis::REPORTED : fb::TimeBasis::OBSERVED);
   auto built = builder.accounting_recorded(header, f);
   if (!built.ok()) return built.status();
   batch->events.push_back(std::move(built).value());

@@ -284,7 +284,7 @@ void add_replay_commands(CommandLine& c) {
   auto& as_of = c.as_of;
   auto& audit = c.audit;
   auto* rebuild_cmd = app.add_subcommand("rebuild", "rebuild projections from the log");
-  rebuild_cmd->add_option("NAME", rebuild.names, "jobs, arrays (default: all)");
+  rebuild_cmd->add_option("NAME", rebuild.names, "jobs, arrays, usage, deps (default: all)");
   rebuild_cmd->add_option("--batch-events", rebuild.batch_events, "events per commit")
       ->check(CLI::Range(1u, 16384u));
   rebuild_cmd->add_flag("--json", rebuild.json, "one JSON object");

@@ -153,5 +153,51 @@ TEST_CASE("every line of every bundled SWF trace is kept byte-exact in at most 6
   }
 }
 
+TEST_CASE(
+    "a record read again through another capture is kept once, and a record that differs is "
+    "kept beside it",
+    "[ingest][records]") {
+  TempDir dir;
+  auto log = EventLog::open(dir.sub("db"), EventLogOptions{});
+  REQUIRE(log.ok());
+  const std::string row1 =
+      "7|7|normal|alice|4|2024-01-02T03:04:05|2024-01-02T03:04:06|2024-01-02T03:05:06|COMPLETED";
+  const std::string row2 =
+      "8|8|normal|bob|2|2024-01-02T03:04:05|2024-01-02T03:04:06|Unknown|RUNNING";
+  const std::string row2_later =
+      "8|8|normal|bob|2|2024-01-02T03:04:05|2024-01-02T03:04:06|2024-01-02T04:00:00|COMPLETED";
+  // Two different files (two sources): the first holds both rows, the second repeats row 1 and
+  // has row 2 as it was printed after the job ended.
+  const auto write = [&](const std::string& name, const std::string& text) {
+    FILE* f = std::fopen(dir.sub(name).c_str(), "wb");
+    REQUIRE(f != nullptr);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+    return dir.sub(name);
+  };
+  slurm::SacctImportOptions options;
+  options.format = "JobID,JobIDRaw,Partition,User,NCPUS,Submit,Start,End,State";
+  options.time_zone = "UTC";
+  auto first = slurm::import_sacct(**log, write("a.txt", row1 + "\n" + row2 + "\n"), options);
+  REQUIRE(first.ok());
+  auto second =
+      slurm::import_sacct(**log, write("b.txt", "\n" + row1 + "\n" + row2_later + "\n"), options);
+  REQUIRE(second.ok());
+  RecordDecompressor decompressor(**log);
+  std::vector<std::string> kept;
+  auto cursor = (*log)->scan(1);
+  for (uint64_t i = 0; i <= (*log)->head(); ++i) {
+    auto next = cursor->next();
+    REQUIRE(next.ok());
+    if (!next->has_value()) break;
+    if (const auto* record = (*next)->as<fb::AccountingRecorded>()) {
+      auto raw = decompressor.decompress(*record);
+      REQUIRE(raw.ok());
+      kept.push_back(*raw);
+    }
+  }
+  CHECK(kept == std::vector<std::string>{row1, row2, row2_later});
+}
+
 }  // namespace
 }  // namespace jobtrail::ingest

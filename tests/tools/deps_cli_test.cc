@@ -3,20 +3,13 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "tools/cli_json.h"
 #include "tools/subprocess.h"
 
 namespace {
 
 using namespace jobtrail::testing;
 using nlohmann::json;
-
-json json_of(const ProcessResult& r) {
-  INFO("exit " << r.exit_code << "\nstdout: " << r.out.substr(0, 300) << "\nstderr: " << r.err);
-  REQUIRE(r.exit_code == 0);
-  json j = json::parse(r.out, nullptr, false);
-  REQUIRE(!j.is_discarded());
-  return j;
-}
 
 }  // namespace
 
@@ -27,11 +20,7 @@ TEST_CASE(
   TempDir dir;
   const std::string format = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %E";
   auto write = [&](const std::string& name, const std::string& text) {
-    FILE* f = std::fopen((dir / name).c_str(), "wb");
-    REQUIRE(f != nullptr);
-    std::fputs(text.c_str(), f);
-    std::fclose(f);
-    return dir / name;
+    return write_text_file(dir / name, text);
   };
   const std::string s1 =
       write("s1",

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tools/cli_json.h"
 #include "tools/subprocess.h"
 
 namespace {
@@ -11,14 +12,6 @@ using namespace jobtrail::testing;
 using nlohmann::json;
 
 const std::string kData = JOBTRAIL_TEST_DATA_DIR;
-
-json json_of(const ProcessResult& r) {
-  INFO("exit " << r.exit_code << "\nstdout: " << r.out.substr(0, 300) << "\nstderr: " << r.err);
-  REQUIRE(r.exit_code == 0);
-  json j = json::parse(r.out, nullptr, false);
-  REQUIRE(!j.is_discarded());
-  return j;
-}
 
 // hpc2n plus an AleaNG trace under another cluster: job "12" exists in both.
 void import_two_clusters(const std::string& db) {
@@ -173,11 +166,7 @@ TEST_CASE(
   TempDir dir;
   const std::string format = "%i|%t|%j|%u|%V|%S|%r";
   auto write = [&](const std::string& name, const std::string& text) {
-    FILE* f = std::fopen((dir / name).c_str(), "wb");
-    REQUIRE(f != nullptr);
-    std::fputs(text.c_str(), f);
-    std::fclose(f);
-    return dir / name;
+    return write_text_file(dir / name, text);
   };
   const std::string s1 = write("s1",
                                "100|PD|sim|alice|2026-01-01T10:00:00|N/A|Priority\n"

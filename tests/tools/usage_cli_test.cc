@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tools/cli_json.h"
 #include "tools/subprocess.h"
 
 namespace {
@@ -21,12 +22,6 @@ const std::string kXdmodFormat =
     "jobid,jobidraw,cluster,partition,qos,account,group,gid,user,uid,submit,eligible,start,end,"
     "elapsed,exitcode,state,nnodes,ncpus,reqcpus,reqmem,reqtres,alloctres,timelimit,nodelist,"
     "jobname";
-
-json json_of(const ProcessResult& r) {
-  INFO("exit " << r.exit_code << "\nstderr: " << r.err);
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
 
 std::vector<std::string> split(const std::string& line, char separator) {
   std::vector<std::string> fields;
