@@ -145,6 +145,14 @@ TEST_CASE("tail -f follows events another process appends", "[tail][cli]") {
       {JOBTRAIL_BINARY, "--db", db, "tail", "-f", "--from", "12656", "--json", "--poll-ms", "50"},
       dir / "tail.out", dir / "tail.err");
   REQUIRE(tail > 0);
+  // The other process starts appending only once tail has caught up, so the marker's seq is
+  // the head before that import (bounded: 200 tries, 25 ms apart).
+  bool caught_up = false;
+  for (int i = 0; i < 200 && !caught_up; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    caught_up = read_file(dir / "tail.out").find("{\"id\":-1,") != std::string::npos;
+  }
+  REQUIRE(caught_up);
   REQUIRE(
       run_jobtrail(db, {"ingest", "swf", kData + "/swf/alea-hpc2n-excerpt.swf", "--cluster", "two"})
           .exit_code == 0);
