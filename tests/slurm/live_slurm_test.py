@@ -203,11 +203,16 @@ def scenarios(live):
 
 def outage(live):
     """slurmctld killed while a job runs: the job ends during the outage."""
-    survivor = live.sbatch(script="sleep 8")
+    run_s = 10
+    survivor = live.sbatch(script=f"sleep {run_s}")
     live.poll_until(f"job {survivor} running", lambda: live.job(survivor)["state"] == "RUNNING")
-    # slurmctld saves job state shortly after a change; killed before that, it would come back
-    # believing the job pending (and drain the node that runs it): real, but another scenario.
-    time.sleep(3)
+    running_seen_at = time.time()
+    # slurmctld saves job state a few seconds after a change (later on a loaded machine); killed
+    # before that, it comes back without the job or believing it pending: real, but another
+    # scenario. So make it save now (a job update schedules a save) and wait for the file.
+    asked_at = time.time()
+    live.run(["scontrol", "update", f"JobId={survivor}", "Comment=jobtrail-outage-test"])
+    wait_state_saved(live, since=asked_at)
     live.run(["bash", live.harness, "ctld-stop", live.slurm_dir])
     down_from = time.time()
     events_before = len(live.query("log", "--limit", "1000000"))
@@ -216,7 +221,8 @@ def outage(live):
     check(not first["squeue_ok"] and not second["squeue_ok"], "squeue fails while slurmctld is down")
     check(first["events_appended"] == 1 and second["events_appended"] == 0,
           f"one SourceStatus on the change, nothing after: {first}, {second}")
-    time.sleep(6)  # the survivor ends while the controller is down
+    # The survivor ends while the controller is down.
+    time.sleep(max(1.0, running_seen_at + run_s + 1 - time.time()))
     live.run(["bash", live.harness, "ctld-start", live.slurm_dir])
     up_at = time.time()
     log = live.query("log", "--limit", "1000000")
@@ -232,6 +238,20 @@ def outage(live):
     check(settled(states_of(h)) == ["PENDING", "RUNNING", "COMPLETED"], f"survivor: {states_of(h)}")
     print(f"outage: slurmctld down {up_at - down_from:.1f}s; job {survivor} ended during it, "
           f"caught up at {h[-1]['effective_at']} (observed {h[-1]['observed_at']})")
+
+
+def wait_state_saved(live, since, limit_s=60):
+    """Waits until slurmctld's job_state file was written after `since` (a time.time())."""
+    path = os.path.join(live.slurm_dir, "ctld", "job_state")
+    end = time.time() + limit_s
+    while time.time() < end:
+        try:
+            if os.stat(path).st_mtime > since + 0.01:
+                return
+        except FileNotFoundError:
+            pass
+        time.sleep(0.2)
+    raise Failure(f"slurmctld did not save its job state within {limit_s}s")
 
 
 def is_final(state):
