@@ -92,6 +92,11 @@ class ProjectionEngine::Writer final : public ProjectionWriter {
       overlay_.emplace(std::string(key), std::string(value));
     }
   }
+  void put_owned(std::string key, std::string value) override {
+    JT_ASSERT(!key.empty() && key.front() != '\0');
+    if (written_) written_->add(key);
+    overlay_.insert_or_assign(std::move(key), std::optional<std::string>(std::move(value)));
+  }
   // The store is empty now (never applied, or just reset): track what gets written.
   void track_from_empty(uint64_t keys_expected) { written_.emplace(keys_expected); }
   void erase(std::string_view key) override {

@@ -138,14 +138,20 @@ Status JobsProjection::apply(const EventView& event, ProjectionWriter& writer) {
     case fb::Body::AccountingRecorded:
       break;
   }
-  std::string key = job_state_key(event.cluster(), event.job_text());
-  auto it = dirty_.find(key);
-  if (it == dirty_.end()) {
-    auto stored = load_stored_view(event, key, writer);
-    if (!stored.ok()) return stored.status();
-    it = dirty_.emplace(std::move(key), std::move(stored).value()).first;
+  // A job's events mostly come together (a source reports what it saw of one job at once):
+  // the previous event's view is checked before a key is built and looked up.
+  if (last_view_ == nullptr || last_view_->job != event.job_text() ||
+      last_view_->cluster != event.cluster()) {
+    std::string key = job_state_key(event.cluster(), event.job_text());
+    auto it = dirty_.find(key);
+    if (it == dirty_.end()) {
+      auto stored = load_stored_view(event, key, writer);
+      if (!stored.ok()) return stored.status();
+      it = dirty_.emplace(std::move(key), std::move(stored).value()).first;
+    }
+    last_view_ = &it->second;  // stable: unordered_map never moves its elements
   }
-  JobView& view = it->second;
+  JobView& view = *last_view_;
   if (const auto* b = event.as<fb::JobSubmitted>()) apply_submitted(event, *b, view);
   if (const auto* b = event.as<fb::JobStateChanged>()) apply_state_changed(event, *b, view);
   if (const auto* b = event.as<fb::JobFieldsUpdated>()) apply_fields_updated(*b, view);
@@ -155,8 +161,12 @@ Status JobsProjection::apply(const EventView& event, ProjectionWriter& writer) {
 }
 
 Status JobsProjection::flush(ProjectionWriter& writer) {
-  for (const auto& [key, view] : dirty_) writer.put(key, encode_job_view(view));
-  dirty_.clear();
+  last_view_ = nullptr;
+  while (!dirty_.empty()) {
+    auto node = dirty_.extract(dirty_.begin());
+    std::string value = encode_job_view(node.mapped());
+    writer.put_owned(std::move(node.key()), std::move(value));
+  }
   return Status();
 }
 

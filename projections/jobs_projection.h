@@ -23,6 +23,7 @@ class JobsProjection final : public Projection {
  private:
   // Views touched since the last flush, decoded, by state key.
   std::unordered_map<std::string, JobView> dirty_;
+  JobView* last_view_ = nullptr;  // the view the previous event touched, in dirty_
 };
 
 // Queries over a jobs state (stored or in memory).

@@ -27,6 +27,8 @@ class ProjectionWriter {
   // The current value of `key`, including writes made earlier in this batch.
   virtual Result<std::optional<std::string>> get(std::string_view key) = 0;
   virtual void put(std::string_view key, std::string_view value) = 0;
+  // The same, taking the strings over (a flush of values it just encoded saves two copies).
+  virtual void put_owned(std::string key, std::string value) { put(key, value); }
   virtual void erase(std::string_view key) = 0;
   // Something worth knowing about an event that was applied anyway (a job first seen in a
   // state change, say). Kept with the projection, rebuilt with it.

@@ -9,6 +9,13 @@
 
 namespace jobtrail::projections {
 
+// What one run adds: who, where, and its span.
+struct UsageContribution {
+  std::string user, account, partition;
+  uint64_t cpus = 0, gpus = 0;
+  int64_t start_us = 0, end_us = 0;
+};
+
 namespace {
 
 constexpr int64_t kUsPerMs = 1000;
@@ -18,16 +25,8 @@ constexpr double kMsPerHour = 3'600'000.0;
 // refused with a note rather than spread over thousands of days.
 constexpr int64_t kRunDaysMax = 3660;
 
-// What one run adds: who, where, and its span.
-struct Contribution {
-  std::string user, account, partition;
-  uint64_t cpus = 0, gpus = 0;
-  int64_t start_us = 0, end_us = 0;
-};
-
-struct Totals {
-  uint64_t core_ms = 0, gpu_ms = 0, jobs_ended = 0;
-};
+using Totals = UsageProjection::Totals;
+using Contribution = UsageContribution;
 
 std::string encode(const Contribution& c) {
   ValueWriter w;
@@ -101,49 +100,64 @@ int64_t floor_day(int64_t us) {
   return us >= 0 ? us / kUsPerDay : -((-us + kUsPerDay - 1) / kUsPerDay);
 }
 
+std::string day_text(uint32_t day) {
+  return format_iso8601_us(static_cast<int64_t>(day) * kUsPerDay).substr(0, 10);
+}
+
+}  // namespace
+
+// The rollup under `key`, decoded once per batch.
+Result<Totals*> UsageProjection::rollup(ProjectionWriter& writer, std::string key) {
+  if (auto it = dirty_.find(key); it != dirty_.end()) return &it->second;
+  auto stored = writer.get(key);
+  if (!stored.ok()) return stored.status();
+  Totals t;
+  if (stored->has_value()) {
+    auto decoded = decode_totals(**stored);
+    if (!decoded.ok()) return decoded.status();
+    t = *decoded;
+  }
+  return &dirty_.emplace(std::move(key), t).first->second;
+}
+
 // Adds (sign +1) or removes (-1) one run's contribution from every rollup it touches.
-Status add_contribution(ProjectionWriter& writer, std::string_view cluster, const Contribution& c,
-                        int sign) {
+Status UsageProjection::add_contribution(ProjectionWriter& writer, std::string_view cluster,
+                                         const Contribution& c, int sign) {
   const std::pair<UsageBy, std::string_view> dimensions[] = {{UsageBy::kUser, c.user},
                                                              {UsageBy::kAccount, c.account},
                                                              {UsageBy::kPartition, c.partition},
                                                              {UsageBy::kDay, ""}};
+  const auto apply = [sign](uint64_t* total, uint64_t amount) {
+    *total = sign > 0 ? *total + amount : *total - std::min(*total, amount);
+  };
   const int64_t last_day = floor_day(c.end_us - 1);
   for (int64_t day = floor_day(c.start_us); day <= last_day; ++day) {
     const int64_t begin = std::max(c.start_us, day * kUsPerDay);
     const int64_t end = std::min(c.end_us, (day + 1) * kUsPerDay);
     const auto span_ms = static_cast<uint64_t>((end - begin) / kUsPerMs);
     for (const auto& [by, value] : dimensions) {
-      const std::string key = rollup_key(by, cluster, value, static_cast<uint32_t>(day));
-      auto stored = writer.get(key);
-      if (!stored.ok()) return stored.status();
-      Totals t;
-      if (stored->has_value()) {
-        auto decoded = decode_totals(**stored);
-        if (!decoded.ok()) return decoded.status();
-        t = *decoded;
-      }
-      const auto apply = [sign](uint64_t* total, uint64_t amount) {
-        *total = sign > 0 ? *total + amount : *total - std::min(*total, amount);
-      };
-      apply(&t.core_ms, c.cpus * span_ms);
-      apply(&t.gpu_ms, c.gpus * span_ms);
-      if (day == last_day) apply(&t.jobs_ended, 1);
-      if (t.core_ms == 0 && t.gpu_ms == 0 && t.jobs_ended == 0) {
-        writer.erase(key);
-      } else {
-        writer.put(key, encode(t));
-      }
+      auto t = rollup(writer, rollup_key(by, cluster, value, static_cast<uint32_t>(day)));
+      if (!t.ok()) return t.status();
+      apply(&(*t)->core_ms, c.cpus * span_ms);
+      apply(&(*t)->gpu_ms, c.gpus * span_ms);
+      if (day == last_day) apply(&(*t)->jobs_ended, 1);
     }
   }
   return Status();
 }
 
-std::string day_text(uint32_t day) {
-  return format_iso8601_us(static_cast<int64_t>(day) * kUsPerDay).substr(0, 10);
+Status UsageProjection::flush(ProjectionWriter& writer) {
+  while (!dirty_.empty()) {
+    auto node = dirty_.extract(dirty_.begin());
+    const Totals& t = node.mapped();
+    if (t.core_ms == 0 && t.gpu_ms == 0 && t.jobs_ended == 0) {
+      writer.erase(node.key());
+    } else {
+      writer.put_owned(std::move(node.key()), encode(t));
+    }
+  }
+  return Status();
 }
-
-}  // namespace
 
 Status UsageProjection::apply(const EventView& event, ProjectionWriter& writer) {
   const auto* record = event.as<fb::AccountingRecorded>();

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "projections/projection.h"
@@ -31,12 +32,29 @@
 
 namespace jobtrail::projections {
 
+struct UsageContribution;  // what one run adds (usage_projection.cc)
+
 class UsageProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "usage";
   std::string_view name() const override { return kName; }
   uint32_t version() const override { return 1; }
   Status apply(const EventView& event, ProjectionWriter& writer) override;
+  // Writes the rollups touched since the last flush (each is updated by every run that
+  // ends on its day: kept decoded in between, encoded once per batch).
+  Status flush(ProjectionWriter& writer) override;
+
+  // A rollup's sums; exact integers (milliseconds), so adding and removing a run commutes.
+  struct Totals {
+    uint64_t core_ms = 0, gpu_ms = 0, jobs_ended = 0;
+  };
+
+ private:
+  Result<Totals*> rollup(ProjectionWriter& writer, std::string key);
+  Status add_contribution(ProjectionWriter& writer, std::string_view cluster,
+                          const UsageContribution& c, int sign);
+
+  std::unordered_map<std::string, Totals> dirty_;  // rollups touched since the last flush
 };
 
 enum class UsageBy : char { kUser = 'U', kAccount = 'A', kPartition = 'P', kDay = 'D' };
