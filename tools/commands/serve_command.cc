@@ -29,6 +29,24 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
         "serve: no --token-file and no --public-read: TCP requests are refused; "
         "only the unix socket (--socket) answers");
   }
+  app_options.sources = options.sources;
+  if (!options.config_file.empty()) {
+    if (Status s = read_sources_config(options.config_file, &app_options.sources); !s.ok()) {
+      spdlog::error("serve: --config: {}", s.message());
+      return 2;
+    }
+  }
+  if (Status s = validate_sources(app_options.sources); !s.ok()) {
+    spdlog::error("serve: {}", s.message());
+    return 2;
+  }
+  for (const SlurmSourceSpec& s : app_options.sources.slurm) {
+    spdlog::info("serve: source {} (poll every {} ms{})", source_name(s), s.poll_interval_ms,
+                 s.ssh_host.empty() ? "" : ", through ssh " + s.ssh_host);
+  }
+  for (const PbsSourceSpec& s : app_options.sources.pbs) {
+    spdlog::info("serve: source {}", source_name(s));
+  }
   auto app = ServeApp::open(global.db_dir, app_options);
   if (!app.ok()) {
     spdlog::error("serve: {}", app.status().to_string());
