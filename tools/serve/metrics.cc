@@ -33,6 +33,8 @@ std::string escaped(std::string_view value) {
 
 using Labels = std::vector<std::pair<std::string_view, std::string>>;
 
+}  // namespace
+
 class Exposition {
  public:
   void family(std::string_view name, std::string_view type, std::string_view help) {
@@ -68,6 +70,8 @@ class Exposition {
  private:
   std::string out_;
 };
+
+namespace {
 
 double age_seconds(int64_t now_us, int64_t then_us) {
   return then_us == 0 ? -1.0 : static_cast<double>(now_us - then_us) / 1e6;
@@ -166,6 +170,19 @@ Result<std::string> Metrics::render(const http::ServerCounters& server) const {
     e.sample("jobtrail_cluster_newest_fact_age_seconds", {{"cluster", cluster}},
              age_seconds(now, observed_us));
   }
+  render_sources(e, *counts, now);
+  e.family("jobtrail_projection_lag_events", "gauge",
+           "Events in the log a projection has not applied yet.");
+  for (const projections::ProjectionState& p : ledger_.projection_states()) {
+    e.sample("jobtrail_projection_lag_events", {{"projection", p.name}},
+             static_cast<double>(head - std::min(head, p.applied_seq)));
+  }
+  render_http(e, server);
+  return e.take();
+}
+
+void Metrics::render_sources(Exposition& e, const projections::LogCounts& counts,
+                             int64_t now) const {
   std::vector<SourceHealthView> health;
   if (sources_ != nullptr) health = sources_->health();
   e.family("jobtrail_source_up", "gauge",
@@ -175,7 +192,7 @@ Result<std::string> Metrics::render(const http::ServerCounters& server) const {
     e.sample("jobtrail_source_up",
              {{"source", h.name}, {"cluster", h.cluster}, {"reported_by", "serve"}}, h.up ? 1 : 0);
   }
-  for (const projections::SourceStatusView& s : counts->source_status) {
+  for (const projections::SourceStatusView& s : counts.source_status) {
     e.sample("jobtrail_source_up",
              {{"source", s.source}, {"cluster", s.cluster}, {"reported_by", "log"}},
              s.reachable ? 1 : 0);
@@ -192,12 +209,9 @@ Result<std::string> Metrics::render(const http::ServerCounters& server) const {
     e.sample("jobtrail_source_restarts_total", {{"source", h.name}},
              static_cast<double>(h.restarts));
   }
-  e.family("jobtrail_projection_lag_events", "gauge",
-           "Events in the log a projection has not applied yet.");
-  for (const projections::ProjectionState& p : ledger_.projection_states()) {
-    e.sample("jobtrail_projection_lag_events", {{"projection", p.name}},
-             static_cast<double>(head - std::min(head, p.applied_seq)));
-  }
+}
+
+void Metrics::render_http(Exposition& e, const http::ServerCounters& server) const {
   e.family("jobtrail_http_requests_total", "counter", "HTTP requests, by route pattern and code.");
   for (const auto& [key, count] : requests_) {
     e.sample("jobtrail_http_requests_total",
@@ -230,7 +244,5 @@ Result<std::string> Metrics::render(const http::ServerCounters& server) const {
   e.family("jobtrail_http_rejected_total", "counter",
            "Requests the server answered 4xx itself (limits, bad syntax).");
   e.sample("jobtrail_http_rejected_total", {}, static_cast<double>(server.requests_rejected));
-  return e.take();
 }
-
 }  // namespace jobtrail::tools

@@ -40,7 +40,13 @@
 #include "tools/serve/ledger.h"
 #include "tools/serve/source_runner.h"
 
+namespace jobtrail::projections {
+struct LogCounts;
+}  // namespace jobtrail::projections
+
 namespace jobtrail::tools {
+
+class Exposition;  // metrics.cc: the text being written
 
 inline constexpr size_t quarantine_formats_max = 64;
 inline constexpr size_t http_routes_max = 64;
@@ -76,6 +82,8 @@ class Metrics {
     double sum = 0;
   };
   void count_quarantined(std::string_view source, uint64_t rows);
+  void render_sources(Exposition& e, const projections::LogCounts& counts, int64_t now) const;
+  void render_http(Exposition& e, const http::ServerCounters& server) const;
 
   const Ledger& ledger_;
   const SourceRunner* sources_;
