@@ -395,6 +395,11 @@ void add_serve_commands(CommandLine& c) {
   serve_cmd->add_option("--connections-max", serve.connections_max, "open connections at most")
       ->check(CLI::Range(1u, 65536u))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--stream-keep-alive-ms", serve.stream_keep_alive_ms,
+                   "a `: keep-alive` comment on a stream idle this long (0: never)")
+      ->check(CLI::Range(0u, 3'600'000u))
+      ->capture_default_str();
   serve_cmd->add_option("--config", serve.config_file,
                         "a JSON file of sources to run (tools/serve/source_config.h)");
   serve_cmd

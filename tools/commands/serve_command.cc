@@ -14,6 +14,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   app_options.server.stop_on_signals = true;
   app_options.server.unix_socket_path = options.socket_path;
   app_options.stream.queue_events_max = options.stream_queue_events_max;
+  app_options.stream.keep_alive_ms = options.stream_keep_alive_ms;
   app_options.api.access.public_read = options.public_read;
   app_options.api.access.admin_uids = options.admin_uids;
   if (!options.token_file.empty()) {

@@ -20,6 +20,13 @@ ServeApp::~ServeApp() {
 Result<std::unique_ptr<ServeApp>> ServeApp::open(const std::string& db_dir,
                                                  const ServeAppOptions& options) {
   JT_RETURN_IF_ERROR(validate_sources(options.sources));
+  const uint32_t keep_alive_ms = options.stream.keep_alive_ms;
+  if (keep_alive_ms != 0 &&
+      (keep_alive_ms < stream_keep_alive_ms_min || keep_alive_ms > stream_keep_alive_ms_max)) {
+    return Status::invalid_argument("the stream keep-alive period must be 0 (off) or " +
+                                    std::to_string(stream_keep_alive_ms_min) + " to " +
+                                    std::to_string(stream_keep_alive_ms_max) + " ms");
+  }
   std::unique_ptr<ServeApp> app(new ServeApp());
   app->access_ = options.api.access;
   auto ledger = Ledger::open(db_dir, options.log);
@@ -42,6 +49,9 @@ Result<std::unique_ptr<ServeApp>> ServeApp::open(const std::string& db_dir,
       });
   if (!server.ok()) return server.status();
   app->server_ = std::move(server).value();
+  if (options.stream.keep_alive_ms != 0) {
+    app->server_->every(options.stream.keep_alive_ms, [stream] { stream->keep_alive(); });
+  }
   http::HttpServer* http_server = app->server_.get();
   app->router_->set_loop_poster(
       [http_server](std::function<void()> fn) { http_server->post(std::move(fn)); });
