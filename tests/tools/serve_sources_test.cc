@@ -161,12 +161,15 @@ TEST_CASE(
   const std::vector<std::string> args = {"--public-read", "--pbs-dir", pbs, "--pbs-cluster", "pb",
                                          "--pbs-tz",      "UTC"};
   std::mt19937 random(11);
+  int kills_while_writing = 0;
   for (int kill = 0; kill < 5; ++kill) {
     ServeProcess serve(dir / "db", dir, args);
     std::this_thread::sleep_for(std::chrono::milliseconds(150 + random() % 400));
     serve.kill_hard();
+    kills_while_writing += written.load() ? 0 : 1;
   }
   writer.join();
+  CHECK(kills_while_writing >= 3);
   REQUIRE(written.load());
   {
     ServeProcess serve(dir / "db", dir, args);
@@ -285,4 +288,37 @@ TEST_CASE("serve --config runs the sources a JSON file lists; a bad file or flag
       dir / "db", {"serve", "--listen", "127.0.0.1:0", "--pbs-dir", pbs, "--pbs-dir", pbs});
   CHECK(twice.exit_code == 2);
   CHECK(twice.err.find("configured twice") != std::string::npos);
+}
+
+TEST_CASE(
+    "a SLURM source whose squeue cannot run is down in /metrics, as serve sees it and as "
+    "its SourceStatus in the log says; serve stays up and stops cleanly",
+    "[serve][metrics][sources][slurm]") {
+  TempDir dir;
+  const std::string config = dir / "sources.json";
+  append_text(config, json{{"slurm",
+                            {{{"cluster", "gone"},
+                              {"squeue", dir / "no-such-squeue"},
+                              {"sacct", dir / "no-such-sacct"},
+                              {"poll_interval_ms", 1000}}}}}
+                          .dump());
+  ServeProcess serve(dir / "db", dir, {"--public-read", "--config", config});
+  const std::string from_serve =
+      R"(jobtrail_source_up{source="slurm/gone",cluster="gone",reported_by="serve"})";
+  const std::string from_log =
+      R"(jobtrail_source_up{source="squeue",cluster="gone",reported_by="log"})";
+  std::map<std::string, double> m;
+  for (int i = 0; i < 200 && sample(m, from_log) == -1; ++i) {  // bounded: 10 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    m = scrape(serve.port(), {});
+  }
+  CHECK(sample(m, from_serve) == 0);
+  CHECK(sample(m, from_log) == 0);
+  CHECK(sample(m, R"(jobtrail_events_total{type="SourceStatus"})") == 1);
+  CHECK(sample(m,
+               R"(jobtrail_source_last_success_age_seconds{source="slurm/gone",cluster="gone"})") ==
+        -1);
+  // Still answering reads.
+  CHECK(http_get(serve.port(), "/api/jobs")->status == 200);
+  CHECK(serve.stop() == 0);
 }
