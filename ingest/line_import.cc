@@ -129,7 +129,7 @@ class LineImport {
       batch_.checkpoints.push_back(SourceCheckpoint{source_, value});
     }
     if (batch_.empty()) return Status();
-    auto appended = log_.append(batch_);
+    auto appended = append_through(log_, options_.sink, batch_);
     if (!appended.ok()) return appended.status();
     stats_.events_appended += appended->appended;
     stats_.events_duplicate += appended->duplicates;

@@ -19,6 +19,7 @@
 #include "events/event_builder.h"
 #include "events/event_log.h"
 #include "events/status.h"
+#include "ingest/append_sink.h"
 
 namespace jobtrail::ingest {
 
@@ -88,6 +89,7 @@ struct LineImportOptions {
   size_t batch_events = 1024;  // events per append, at most limits::batch_events_max
   // Called after each committed batch: bytes read of the file (on disk) and its size.
   std::function<void(uint64_t file_position, uint64_t file_bytes, uint64_t records)> progress;
+  AppendSink sink;  // empty: the log itself (append_sink.h)
 };
 
 struct LineImportStats {

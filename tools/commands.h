@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "events/event_log.h"
+#include "tools/serve/source_config.h"
 
 namespace jobtrail::tools {
 
@@ -221,6 +222,9 @@ struct ServeOptions {
   std::vector<uint32_t> admin_uids;  // unix-socket callers who see every job
   uint32_t connections_max = 512;
   uint32_t stream_queue_events_max = 4096;  // live events queued per stream client
+  uint32_t stream_keep_alive_ms = 15'000;   // an idle stream gets a comment this often (0: never)
+  SourceSpecs sources;                      // --slurm-cluster ..., --pbs-dir ...
+  std::string config_file;                  // --config: more sources (source_config.h)
 };
 int run_serve(const GlobalOptions& global, const ServeOptions& options);
 

@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <climits>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -39,6 +41,63 @@ void add_durability_options(CLI::App* cmd, IngestSwfOptions* o) {
       ->check(CLI::Range(1u, jobtrail::limits::group_commit_window_ms_max));
   cmd->add_option("--batch-events", o->batch_events, "events per append (WriteBatch)")
       ->check(CLI::Range(1ul, jobtrail::limits::batch_events_max - 3));
+}
+
+// serve's repeatable source flags. A modifier (--slurm-ssh, --poll-interval-ms; --pbs-cluster,
+// --pbs-tz) belongs to the --slurm-cluster (--pbs-dir) before it, so each source is written
+// as a group: --slurm-cluster a --slurm-ssh h1 --pbs-dir /x --pbs-cluster p.
+struct ServeSourceFlags {
+  std::vector<std::string> slurm_cluster, slurm_ssh, slurm_tz, poll_interval_ms;
+  std::vector<std::string> pbs_dir, pbs_cluster, pbs_tz;
+  std::vector<CLI::Option*> options;  // in the order above
+
+  bool collect(const std::vector<CLI::Option*>& order, SourceSpecs* specs) const {
+    std::vector<size_t> taken(options.size(), 0);
+    for (CLI::Option* option : order) {
+      const size_t which = std::find(options.begin(), options.end(), option) - options.begin();
+      if (which == options.size()) continue;
+      const std::vector<std::string>* values[] = {
+          &slurm_cluster, &slurm_ssh,   &slurm_tz, &poll_interval_ms,
+          &pbs_dir,       &pbs_cluster, &pbs_tz};
+      const std::string& value = (*values[which])[taken[which]++];
+      if (!apply(which, value, specs)) {
+        spdlog::error("serve: {} {} must follow the {} it belongs to", option->get_name(), value,
+                      which < 4 ? "--slurm-cluster" : "--pbs-dir");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static bool apply(size_t which, const std::string& value, SourceSpecs* s) {
+    if (which == 0) s->slurm.emplace_back().cluster = value;
+    if (which == 4) s->pbs.emplace_back().dir = value;
+    if (which == 0 || which == 4) return true;
+    if (which < 4 && s->slurm.empty()) return false;
+    if (which > 4 && s->pbs.empty()) return false;
+    if (which == 1) s->slurm.back().ssh_host = value;
+    if (which == 2) s->slurm.back().time_zone = value;
+    if (which == 3) s->slurm.back().poll_interval_ms = static_cast<uint32_t>(std::stoul(value));
+    if (which == 5) s->pbs.back().cluster = value;
+    if (which == 6) s->pbs.back().time_zone = value;
+    return true;
+  }
+};
+
+void add_serve_source_options(CLI::App* cmd, ServeSourceFlags& f) {
+  auto add = [&](const char* name, std::vector<std::string>* into, const char* help) {
+    CLI::Option* o = cmd->add_option(name, *into, help)->allow_extra_args(false);
+    f.options.push_back(o);
+    return o;
+  };
+  add("--slurm-cluster", &f.slurm_cluster, "run a SLURM poller for this cluster (repeatable)");
+  add("--slurm-ssh", &f.slurm_ssh, "the poller before it runs squeue/sacct through ssh HOST");
+  add("--slurm-tz", &f.slurm_tz, "the zone the poller before it reads SLURM times in");
+  add("--poll-interval-ms", &f.poll_interval_ms, "the poller before it polls this often")
+      ->check(CLI::Range(1000u, 86'400'000u));
+  add("--pbs-dir", &f.pbs_dir, "follow this PBS accounting directory (repeatable)");
+  add("--pbs-cluster", &f.pbs_cluster, "the cluster name of the --pbs-dir before it");
+  add("--pbs-tz", &f.pbs_tz, "the zone of the --pbs-dir before it (default UTC)");
 }
 
 // Every option struct and, for each leaf subcommand, the call it makes once parsed.
@@ -337,6 +396,13 @@ void add_serve_commands(CommandLine& c) {
       ->check(CLI::Range(1u, 65536u))
       ->capture_default_str();
   serve_cmd
+      ->add_option("--stream-keep-alive-ms", serve.stream_keep_alive_ms,
+                   "a `: keep-alive` comment on a stream idle this long (0: never)")
+      ->check(CLI::Range(0u, 3'600'000u))
+      ->capture_default_str();
+  serve_cmd->add_option("--config", serve.config_file,
+                        "a JSON file of sources to run (tools/serve/source_config.h)");
+  serve_cmd
       ->add_option("--stream-queue-events", serve.stream_queue_events_max,
                    "live events queued per stream client before it is dropped as too slow")
       ->check(CLI::Range(1u, 1u << 20))
@@ -351,7 +417,12 @@ void add_serve_commands(CommandLine& c) {
       ->check(CLI::Range(10u, 60000u))
       ->capture_default_str();
   tail_cmd->add_flag("--json", tail.json, "one JSON object per line (the stream's data)");
-  c.route(serve_cmd, [&c] { return run_serve(c.global, c.serve); });
+  auto sources = std::make_shared<ServeSourceFlags>();
+  add_serve_source_options(serve_cmd, *sources);
+  c.route(serve_cmd, [&c, serve_cmd, sources] {
+    if (!sources->collect(serve_cmd->parse_order(), &c.serve.sources)) return 2;
+    return run_serve(c.global, c.serve);
+  });
   c.route(tail_cmd, [&c] { return run_tail(c.global, c.tail); });
 }
 

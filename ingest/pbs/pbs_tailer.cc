@@ -297,7 +297,7 @@ class Tailer {
   Status commit() {
     if (committed_ == cp_ && batch_.empty()) return Status();
     batch_.checkpoints.push_back(SourceCheckpoint{source_, cp_.encode()});
-    auto appended = log_.append(batch_);
+    auto appended = append_through(log_, options_.sink, batch_);
     if (!appended.ok()) return appended.status();
     stats_.events_appended += appended->appended;
     stats_.events_duplicate += appended->duplicates;
@@ -379,6 +379,7 @@ Result<PbsTailStats> tail_pbs(EventLog& log, const PbsTailOptions& options) {
   for (;;) {
     const uint64_t appended_before = tailer.stats().events_appended;
     JT_RETURN_IF_ERROR(tailer.poll());
+    if (options.on_poll) options.on_poll(tailer.stats());
     if (options.after_poll && tailer.stats().events_appended != appended_before) {
       JT_RETURN_IF_ERROR(options.after_poll());
     }

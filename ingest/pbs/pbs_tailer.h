@@ -34,6 +34,7 @@
 
 #include "events/event_log.h"
 #include "events/status.h"
+#include "ingest/append_sink.h"
 
 namespace jobtrail::ingest::pbs {
 
@@ -59,6 +60,8 @@ std::string tail_source(std::string_view cluster, std::string_view absolute_dir)
 // True for a daily file name: exactly eight digits.
 bool is_daily_file_name(std::string_view name);
 
+struct PbsTailStats;
+
 struct PbsTailOptions {
   std::string dir;
   std::string cluster = "local";
@@ -69,6 +72,8 @@ struct PbsTailOptions {
   uint64_t polls_max = 0;              // follow: stop after this many polls (0: no bound)
   std::function<bool()> should_stop;   // checked between polls and while waiting
   std::function<Status()> after_poll;  // after a poll that appended (projections catch up)
+  AppendSink sink;                     // empty: the log itself (append_sink.h)
+  std::function<void(const PbsTailStats&)> on_poll;  // after every poll that succeeded
 };
 
 struct PbsTailStats {

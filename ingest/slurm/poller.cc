@@ -119,6 +119,7 @@ class Poller {
     o.line.cluster = options_.cluster;
     o.line.observed_at_us = observed_us;
     o.known = options_.known;
+    o.line.sink = options_.sink;
     auto stats = import_squeue_captured(log_, origin("squeue"), std::move(output), o);
     if (!stats.ok()) return stats.status();
     report.events_appended += stats->events_appended;
@@ -260,6 +261,7 @@ class Poller {
     o.line.cluster = options_.cluster;
     o.line.observed_at_us = observed_us;
     o.skip_known = options_.known;
+    o.line.sink = options_.sink;
     auto stats = import_sacct_captured(log_, origin("sacct") + " " + why, std::move(sacct->out), o);
     if (stats.ok()) {
       report.events_appended += stats->events_appended;
@@ -297,7 +299,7 @@ class Poller {
 
   Status append(const AppendBatch& batch, PollReport& report) {
     if (batch.empty()) return Status();
-    auto appended = log_.append(batch);
+    auto appended = append_through(log_, options_.sink, batch);
     if (!appended.ok()) return appended.status();
     report.events_appended += appended->appended;
     return options_.catch_up();
@@ -326,16 +328,23 @@ asio::awaitable<Status> poll_loop(Poller& poller, const PollerOptions& options,
                                   const std::function<void(const PollReport&)>& on_poll,
                                   asio::steady_timer& wait, const bool& stopping) {
   uint32_t failures = 0;
-  for (uint64_t n = 0; !stopping && (options.polls_max == 0 || n < options.polls_max); ++n) {
+  auto stop_asked = [&] { return stopping || (options.should_stop && options.should_stop()); };
+  for (uint64_t n = 0; !stop_asked() && (options.polls_max == 0 || n < options.polls_max); ++n) {
     PollReport report;
     JT_CO_RETURN_IF_ERROR(co_await poller.poll(report));
     failures = report.squeue_ok && report.sacct_ok ? 0 : failures + 1;
     report.backoff_ms = backoff_ms(options, failures);
     if (on_poll) on_poll(report);
     if (options.polls_max != 0 && n + 1 >= options.polls_max) break;
-    wait.expires_after(std::chrono::milliseconds(report.backoff_ms));
-    boost::system::error_code ec;
-    co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    // In slices, so that should_stop is seen soon (a signal cancels the timer at once).
+    const auto until =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(report.backoff_ms);
+    while (!stop_asked() && std::chrono::steady_clock::now() < until) {
+      wait.expires_after(std::min<std::chrono::steady_clock::duration>(
+          until - std::chrono::steady_clock::now(), std::chrono::milliseconds(poll_stop_check_ms)));
+      boost::system::error_code ec;
+      co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
   }
   co_return Status();
 }
@@ -357,7 +366,11 @@ Status run_poller(EventLog& log, const PollerOptions& options,
   asio::io_context io;
   asio::steady_timer wait(io);
   bool stopping = false;
-  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::signal_set signals(io);
+  if (options.handle_signals) {
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+  }
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     spdlog::info("poll {}: signal {}, stopping after this poll", options.cluster, signal);

@@ -27,6 +27,7 @@
 #include <string>
 
 #include "events/event_log.h"
+#include "ingest/append_sink.h"
 #include "ingest/slurm/command_runner.h"
 #include "ingest/slurm/known_job.h"
 #include "ingest/slurm/slurm_commands.h"
@@ -39,6 +40,7 @@ inline constexpr uint32_t lookups_fast_max = 10;
 inline constexpr uint32_t lookups_slow_every = 16;
 inline constexpr uint32_t lookups_max = 200;
 inline constexpr int64_t window_margin_s = 60;  // sacct windows overlap by this much
+inline constexpr uint32_t poll_stop_check_ms = 50;
 
 struct PollerOptions {
   std::string cluster = "local";
@@ -51,6 +53,12 @@ struct PollerOptions {
   uint64_t polls_max = 0;         // 0: until SIGINT/SIGTERM; 1: --once
   KnownJobLookup known;
   std::function<Status()> catch_up;  // folds what was appended into the projections
+  AppendSink sink;                   // empty: the log itself (append_sink.h)
+  // Standalone `poll` stops on SIGINT/SIGTERM itself; inside `serve` the server owns the
+  // signals and asks through should_stop (looked at while waiting, at most every
+  // poll_stop_check_ms, and between polls; a command under way runs to its end or time limit).
+  bool handle_signals = true;
+  std::function<bool()> should_stop;
 };
 
 struct PollReport {
@@ -66,8 +74,8 @@ struct PollReport {
   uint64_t backoff_ms = 0;  // the wait before the next poll
 };
 
-// Runs polls until options.polls_max or a signal; `on_poll` sees each report. An error is
-// returned only for what the poller cannot go on from (the database, a bad option); command
+// Runs polls until options.polls_max, a signal or should_stop; `on_poll` sees each report. An error
+// is returned only for what the poller cannot go on from (the database, a bad option); command
 // failures are the source's health, reported and retried.
 Status run_poller(EventLog& log, const PollerOptions& options,
                   const std::function<void(const PollReport&)>& on_poll);

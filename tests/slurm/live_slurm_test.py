@@ -15,7 +15,9 @@ Scenarios (run side by side; the slow TIMEOUT job alongside the others):
   outage       slurmctld killed during polling: SourceStatus down, no job transition while
                down; restarted: SourceStatus up, the job that ended meanwhile caught up at its
                real end time
-Then `jobtrail verify` is clean and `audit` flags nothing impossible.
+Then `jobtrail verify` is clean and `audit` flags nothing impossible. Last, `serve
+--slurm-cluster` runs the poller in its own process: a job submitted with sbatch reaches
+COMPLETED over HTTP.
 
 Exit 77 (ctest: skipped) without root. Every wait is bounded; the harness's daemons are
 stopped by PID when the test ends, however it ends.
@@ -24,12 +26,16 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 WAIT_MAX_S = 240  # the longest any phase may take (TIMEOUT needs ~80-90 s)
+SERVE_WAIT_S = 50  # serve's own poller: a 1 s job from sbatch to COMPLETED
 
 
 class Failure(Exception):
@@ -311,6 +317,51 @@ def check_ledger(live):
         check(not flags, f"audit {j['job']}: {flags}")
 
 
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_json(port, path):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as reply:
+        return json.loads(reply.read())
+
+
+def serve_scenario(live):
+    """`serve --slurm-cluster`: the poller runs inside serve (its own database); a job
+    submitted with sbatch reaches COMPLETED in GET /api/jobs/..., and serve stops cleanly on
+    SIGTERM. Bounded to SERVE_WAIT_S."""
+    port = free_port()
+    db = os.path.join(live.work, "serve-db")
+    err = open(os.path.join(live.work, "serve.err"), "w")
+    proc = subprocess.Popen([live.jobtrail, "--db", db, "serve", "--listen", f"127.0.0.1:{port}",
+                             "--public-read", "--slurm-cluster", "served",
+                             "--poll-interval-ms", "1000"],
+                            env=live.env, cwd=live.work, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        job = live.sbatch(script="sleep 1")
+        begun = time.time()
+        end = begun + SERVE_WAIT_S
+        state = None
+        while time.time() < end and state != "COMPLETED":
+            time.sleep(0.5)
+            try:
+                state = http_json(port, f"/api/jobs/served/{job}")["state"]
+            except (urllib.error.URLError, ConnectionError, json.JSONDecodeError):
+                continue  # not served yet, or the job is not in the ledger yet (404)
+        check(state == "COMPLETED", f"serve --slurm-cluster: job {job} is {state} via HTTP")
+        print(f"serve --slurm-cluster: job {job} COMPLETED via HTTP after {time.time() - begun:.1f}s")
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read()
+        check(b'jobtrail_source_up{source="slurm/served",cluster="served",reported_by="serve"} 1'
+              in metrics, "serve's SLURM source is not up in /metrics")
+    finally:
+        proc.terminate()
+        code = proc.wait(timeout=60)
+        err.close()
+    check(code == 0, f"serve exited {code}: {open(err.name).read()[-800:]}")
+
+
 def capture(live, out_dir):
     """Real squeue/sacct output of this SLURM, for parser fixtures (--capture DIR)."""
     os.makedirs(out_dir, exist_ok=True)
@@ -347,6 +398,7 @@ def main():
         print(f"SLURM up in {time.time() - started:.1f}s")
         scenarios(live)
         check_ledger(live)
+        serve_scenario(live)
         if args.capture:
             capture(live, args.capture)
         print(f"all scenarios passed in {time.time() - started:.1f}s, {len(live.polls)} polls")

@@ -14,6 +14,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
   app_options.server.stop_on_signals = true;
   app_options.server.unix_socket_path = options.socket_path;
   app_options.stream.queue_events_max = options.stream_queue_events_max;
+  app_options.stream.keep_alive_ms = options.stream_keep_alive_ms;
   app_options.api.access.public_read = options.public_read;
   app_options.api.access.admin_uids = options.admin_uids;
   if (!options.token_file.empty()) {
@@ -28,6 +29,24 @@ int run_serve(const GlobalOptions& global, const ServeOptions& options) {
     spdlog::warn(
         "serve: no --token-file and no --public-read: TCP requests are refused; "
         "only the unix socket (--socket) answers");
+  }
+  app_options.sources = options.sources;
+  if (!options.config_file.empty()) {
+    if (Status s = read_sources_config(options.config_file, &app_options.sources); !s.ok()) {
+      spdlog::error("serve: --config: {}", s.message());
+      return 2;
+    }
+  }
+  if (Status s = validate_sources(app_options.sources); !s.ok()) {
+    spdlog::error("serve: {}", s.message());
+    return 2;
+  }
+  for (const SlurmSourceSpec& s : app_options.sources.slurm) {
+    spdlog::info("serve: source {} (poll every {} ms{})", source_name(s), s.poll_interval_ms,
+                 s.ssh_host.empty() ? "" : ", through ssh " + s.ssh_host);
+  }
+  for (const PbsSourceSpec& s : app_options.sources.pbs) {
+    spdlog::info("serve: source {}", source_name(s));
   }
   auto app = ServeApp::open(global.db_dir, app_options);
   if (!app.ok()) {

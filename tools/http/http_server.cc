@@ -20,8 +20,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
+#include <memory>
 #include <optional>
 #include <utility>  // before Asio (Boost 1.74 + g++ 12 + C++20, see STACK.md)
+#include <vector>
 
 #include "events/assert.h"
 
@@ -79,6 +81,22 @@ class HttpServer::Impl {
   tcp::acceptor acceptor_;
   std::optional<asio::local::stream_protocol::acceptor> unix_acceptor_;
   asio::signal_set signals_;
+
+  // A steady_timer that calls fn every period until the loop stops.
+  struct Repeater {
+    asio::steady_timer timer;
+    std::chrono::milliseconds period;
+    std::function<void()> fn;
+    void arm() {
+      timer.expires_after(period);
+      timer.async_wait([this](beast::error_code ec) {
+        if (ec) return;
+        fn();
+        arm();
+      });
+    }
+  };
+  std::vector<std::unique_ptr<Repeater>> repeaters_;  // after ioc_: destroyed before it
 
   template <class Protocol>
   void accept(asio::basic_socket_acceptor<Protocol>& acceptor);
@@ -438,6 +456,13 @@ void HttpServer::stop() {
 
 void HttpServer::post(std::function<void()> fn) {
   asio::post(impl_->ioc_, std::move(fn));
+}
+
+void HttpServer::every(uint32_t period_ms, std::function<void()> fn) {
+  JT_ASSERT(period_ms > 0);
+  auto& repeater = *impl_->repeaters_.emplace_back(new Impl::Repeater{
+      asio::steady_timer(impl_->ioc_), std::chrono::milliseconds(period_ms), std::move(fn)});
+  repeater.arm();
 }
 
 ServerCounters HttpServer::counters() const {

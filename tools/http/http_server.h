@@ -46,6 +46,8 @@ class HttpServer {
   void stop();
   // Thread-safe: runs `fn` on the loop thread.
   void post(std::function<void()> fn);
+  // Before run() or on the loop thread: runs `fn` on the loop every `period_ms` while it runs.
+  void every(uint32_t period_ms, std::function<void()> fn);
   // Loop thread only.
   ServerCounters counters() const;
 

@@ -56,6 +56,9 @@ class EventStream::Subscriber final : public http::StreamSource,
           out += *queue_.front().second;
           queue_.pop_front();
         }
+        if (out.empty() && keep_alive_pending_) out = ": keep-alive\n\n";
+        keep_alive_pending_ = false;
+        sent_since_tick_ = sent_since_tick_ || !out.empty();
         return out;
       }
       case Phase::kDropped:
@@ -78,6 +81,15 @@ class EventStream::Subscriber final : public http::StreamSource,
   }
 
   bool gone() const { return phase_ == Phase::kClosed || phase_ == Phase::kDropped; }
+
+  // A keep-alive tick: a comment goes out unless something did since the last tick.
+  void keep_alive() {
+    const bool idle = phase_ == Phase::kLive && !sent_since_tick_ && queue_.empty();
+    sent_since_tick_ = false;
+    if (!idle) return;
+    keep_alive_pending_ = true;
+    wake();
+  }
 
   // A live event for this client; past the queue bound the client is dropped instead.
   void push(uint64_t seq, const std::shared_ptr<const std::string>& frame) {
@@ -145,6 +157,8 @@ class EventStream::Subscriber final : public http::StreamSource,
   std::deque<std::pair<uint64_t, std::shared_ptr<const std::string>>> queue_;  // seq, frame
   std::string final_frame_;
   std::function<void()> waker_;
+  bool sent_since_tick_ = false;
+  bool keep_alive_pending_ = false;
 };
 
 EventStream::EventStream(const EventLog& log, StreamLimits limits) : log_(log), limits_(limits) {
@@ -162,6 +176,11 @@ std::shared_ptr<http::StreamSource> EventStream::subscribe(uint64_t from_seq) {
 size_t EventStream::live_subscribers() const {
   return static_cast<size_t>(
       std::count_if(live_.begin(), live_.end(), [](const auto& s) { return !s->gone(); }));
+}
+
+void EventStream::keep_alive() {
+  std::erase_if(live_, [](const auto& s) { return s->gone(); });
+  for (const auto& subscriber : live_) subscriber->keep_alive();
 }
 
 void EventStream::publish(uint64_t first_seq, uint64_t last_seq) {

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "events/assert.h"
+#include "projections/log_counts_projection.h"
 #include "projections/projection_set.h"
 #include "tools/progress.h"
 
@@ -43,8 +44,11 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& db_dir,
   engine_options.progress = [progress](uint64_t applied, uint64_t target) {
     if (progress->has_value()) (*progress)->update(applied, target, applied);
   };
-  auto engine = projections::ProjectionEngine::open(**log, projections::default_projections(),
-                                                    engine_options);
+  // serve's own projection (log_counts_projection.h) beside those every command keeps.
+  auto projection_set = projections::default_projections();
+  projection_set.push_back(std::make_unique<projections::LogCountsProjection>());
+  auto engine =
+      projections::ProjectionEngine::open(**log, std::move(projection_set), engine_options);
   if (!engine.ok()) return engine.status();
   Status caught_up = (*engine)->catch_up(**log);
   (*progress)->finish();

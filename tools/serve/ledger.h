@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "events/event_log.h"
 #include "projections/engine.h"
@@ -29,6 +30,10 @@ class Ledger {
   EventLog& log() { return *log_; }
   const EventLog& log() const { return *log_; }
   uint64_t applied_seq() const { return applied_seq_; }
+  // Each projection's name and checkpoint (the default ones and log_counts).
+  const std::vector<projections::ProjectionState>& projection_states() const {
+    return engine_->states();
+  }
 
   // Appends, folds the new events into the projections, then calls the listener with the new
   // seqs (not called when every event was a duplicate).

@@ -127,3 +127,30 @@ TEST_CASE("a client that stops reading is dropped with a final message and resum
   REQUIRE(resumed.read_until(marker(head), 20'000));
   CHECK(frame_ids(resumed.received()) == range(ids.back() + 1, head));
 }
+
+TEST_CASE("an idle live stream gets a keep-alive comment every period; events still follow",
+          "[serve][stream][keep-alive]") {
+  tools::ServeAppOptions options;
+  options.stream.keep_alive_ms = 150;
+  ServeFixture f(options);
+  const uint64_t head = f.append(f.submit("c", "1", "alice", 100));
+  HttpConnection stream(f.port());
+  REQUIRE(stream.send_request("GET", "/api/stream"));
+  REQUIRE(stream.read_until(marker(head)));
+  // Bounded: a comment within two periods of idleness (and a few more for a loaded machine).
+  REQUIRE(stream.read_until(marker(head) + ": keep-alive\n\n", 3000));
+  REQUIRE(stream.read_until(": keep-alive\n\n: keep-alive\n\n", 3000));
+  const uint64_t next = f.append(f.submit("c", "2", "bob", 200));
+  REQUIRE(stream.read_until("id: " + std::to_string(next) + "\n"));
+  CHECK(frame_ids(stream.received()) == std::vector<uint64_t>{next});
+
+  SECTION("keep_alive_ms 0 sends none") {
+    tools::ServeAppOptions quiet;
+    quiet.stream.keep_alive_ms = 0;
+    ServeFixture g(quiet);
+    HttpConnection silent(g.port(), 600);
+    REQUIRE(silent.send_request("GET", "/api/stream"));
+    REQUIRE(silent.read_until(marker(0)));
+    CHECK_FALSE(silent.read_until(": keep-alive", 600));
+  }
+}
