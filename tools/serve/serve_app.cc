@@ -1,5 +1,7 @@
 #include "tools/serve/serve_app.h"
 
+#include "tools/serve/web_assets.h"
+
 namespace jobtrail::tools {
 
 ServeApp::~ServeApp() {
@@ -21,6 +23,10 @@ Result<std::unique_ptr<ServeApp>> ServeApp::open(const std::string& db_dir,
   ApiRouter* router = app->router_.get();
   auto server =
       http::HttpServer::open(options.server, [router](http::Request&& request, auto respond) {
+        // The web page's files ("/", "/static/...") hold no data: they are served to anyone.
+        const std::string_view target = request.target;
+        if (is_web_asset_path(target.substr(0, target.find('?'))))
+          return respond(web_asset_response(request));
         router->handle(std::move(request), std::move(respond));
       });
   if (!server.ok()) return server.status();
