@@ -14,11 +14,10 @@ Chart.defaults.font.family = getComputedStyle(document.documentElement).getPrope
 Chart.defaults.color = "#4a5568";
 Chart.defaults.plugins.legend.labels.boxWidth = 12;
 
-const durationAxis = {
-  beginAtZero: true,
-  ticks: { callback: (v) => fmtDuration(v) },
-  title: { display: true, text: "wait" },
-};
+// Waits are drawn in hours (round ticks); tooltips give the exact duration.
+const hours = (s) => (s === null || s === undefined ? null : s / 3600);
+const durationAxis = { beginAtZero: true, title: { display: true, text: "wait (hours)" } };
+const durationTooltip = { callbacks: { label: (c) => c.dataset.label + ": " + fmtDuration(c.raw * 3600) } };
 
 function card(title, id, extra) {
   return h("section", { class: "card chart-card" }, h("div", { class: "card-head" }, h("h2", null, title), extra || null),
@@ -79,11 +78,11 @@ export function chartsView(params) {
       data: {
         labels: grouped.groups.map((g) => g.key || "(none)"),
         datasets: [
-          { label: "median", data: grouped.groups.map((g) => g.p50_s), backgroundColor: BLUE },
-          { label: "90th percentile", data: grouped.groups.map((g) => g.p90_s), backgroundColor: AMBER },
+          { label: "median", data: grouped.groups.map((g) => hours(g.p50_s)), backgroundColor: BLUE },
+          { label: "90th percentile", data: grouped.groups.map((g) => hours(g.p90_s)), backgroundColor: AMBER },
         ],
       },
-      options: { scales: { y: durationAxis }, plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ": " + fmtDuration(c.raw) } } } },
+      options: { scales: { y: durationAxis }, plugins: { tooltip: durationTooltip } },
     });
     const days = await getJSON(withQuery("/api/wait-times", { cluster, by: "day", limit: DAYS_MAX }));
     draw("wait-days", {
@@ -91,11 +90,11 @@ export function chartsView(params) {
       data: {
         labels: days.groups.map((g) => g.key),
         datasets: [
-          { label: "median", data: days.groups.map((g) => g.p50_s), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 2 },
-          { label: "90th percentile", data: days.groups.map((g) => g.p90_s), borderColor: AMBER, backgroundColor: AMBER, pointRadius: 2 },
+          { label: "median", data: days.groups.map((g) => hours(g.p50_s)), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 2 },
+          { label: "90th percentile", data: days.groups.map((g) => hours(g.p90_s)), borderColor: AMBER, backgroundColor: AMBER, pointRadius: 2 },
         ],
       },
-      options: { scales: { y: durationAxis }, plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ": " + fmtDuration(c.raw) } } } },
+      options: { scales: { y: durationAxis }, plugins: { tooltip: durationTooltip } },
     });
   }
 

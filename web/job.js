@@ -8,14 +8,15 @@ import {
   reloadingView,
 } from "./ui.js";
 
+// Where a fact came from, without its kind (shown beside it): "data/x.log:15 @4888".
 function sourceText(src) {
   if (!src) return "unknown source";
-  let text = src.kind;
-  if (src.origin) text += " " + src.origin;
+  let text = src.origin || "";
   if (src.line !== undefined) text += ":" + src.line;
   if (src.offset !== undefined) text += " @" + src.offset;
   if (src.poll_id) text += " poll " + src.poll_id;
-  return text;
+  if (src.command) text += " (" + src.command + ")";
+  return text.trim() || "no origin recorded";
 }
 
 function facts(job) {
@@ -90,7 +91,8 @@ function records(list) {
   if (!list.length) return empty("No raw records kept for this job.");
   return h("div", { class: "records" }, list.map((r) => h("details", { open: list.length <= 3 },
     h("summary", null, h("b", null, r.format), " ", r.step ? "step " + r.step + " · " : "",
-      h("span", { class: "mono small" }, sourceText({ kind: r.source, origin: r.origin, line: r.line, offset: r.offset })),
+      h("span", { class: "src-kind" }, r.source), " ",
+      h("span", { class: "mono small" }, sourceText({ origin: r.origin, line: r.line, offset: r.offset })),
       h("span", { class: "muted small" }, " · seq " + r.seq + " · " + fmtInt(r.raw_bytes) + " bytes (" + fmtInt(r.stored_bytes) + " stored)")),
     h("pre", { class: "raw" }, r.raw))));
 }

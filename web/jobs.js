@@ -38,7 +38,7 @@ function filterForm(params, clusters) {
     select("state", STATE_ORDER, "any state"),
     input("user", "user"),
     input("array", "array id"),
-    input("since", "changed since (ISO or epoch)"),
+    input("since", "since (ISO / epoch)"),
     h("button", { class: "primary", type: "submit" }, "Filter"),
     h("a", { href: "#/jobs", class: "link" }, "clear"));
 }

@@ -8,8 +8,8 @@ import {
 
 const FAILED_STATES = ["FAILED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE"];
 
-function stat(name, label, value, tone) {
-  return h("div", { class: "stat" + (tone ? " " + tone : ""), dataset: { stat: name } },
+function stat(name, label, value, tone, title) {
+  return h("div", { class: "stat" + (tone ? " " + tone : ""), dataset: { stat: name }, title },
     h("b", { class: "num" }, fmtInt(value)), h("span", null, label));
 }
 
@@ -25,13 +25,13 @@ function healthLine(source) {
 
 function failuresTable(c) {
   if (!c.recent_failures.length) return empty("No failed jobs.");
-  return h("table", { class: "grid compact" },
-    h("thead", null, h("tr", null, ["Job", "State", "User", "Name", "Ended", "Exit"].map((t) =>
+  return h("div", { class: "scroll-x" }, h("table", { class: "grid compact" },
+    h("thead", null, h("tr", null, ["Job", "State", "User", "Ended", "Exit"].map((t) =>
       h("th", { class: t === "Exit" ? "num" : null }, t)))),
-    h("tbody", null, c.recent_failures.map((f) => h("tr", null,
-      h("td", null, jobLink(c.cluster, f.job)), h("td", null, stateBadge(f.state)),
-      h("td", null, f.user || "–"), h("td", { class: "clip", title: f.name || "" }, f.name || "–"),
-      h("td", { class: "mono" }, fmtTime(f.end_at)), h("td", { class: "num" }, f.exit_code ?? "–")))));
+    h("tbody", null, c.recent_failures.map((f) => h("tr", { title: f.name || "" },
+      h("td", { class: "clip" }, jobLink(c.cluster, f.job)), h("td", null, stateBadge(f.state)),
+      h("td", null, f.user || "–"),
+      h("td", { class: "mono" }, fmtTime(f.end_at)), h("td", { class: "num" }, f.exit_code ?? "–"))))));
 }
 
 function clusterCard(c) {
@@ -44,7 +44,7 @@ function clusterCard(c) {
       stat("jobs", "jobs", c.jobs),
       stat("running", "running", c.running, "running"),
       stat("pending", "pending", c.pending, "pending"),
-      stat("failed", "failed", failed, failed ? "failed" : ""),
+      stat("failed", "failed", failed, failed ? "failed" : "", "FAILED, TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, BOOT_FAIL, DEADLINE"),
       h("a", { href: "#/arrays?cluster=" + encodeURIComponent(c.cluster), class: "stat-link" },
         stat("arrays", "arrays", c.arrays))),
     stackedBar(c.states, c.jobs),
