@@ -31,13 +31,15 @@ export function setToken(value) {
   answers.clear();
 }
 
-// Takes "#token=..." out of the address (into sessionStorage) before anything else reads it.
+// Takes "#token=..." out of the address (into sessionStorage) before anything else reads it;
+// true when there was one.
 export function takeTokenFromFragment() {
   const match = /^#token=([^&]*)(?:&(.*))?$/.exec(location.hash);
-  if (!match) return;
+  if (!match) return false;
   setToken(decodeURIComponent(match[1]));
   const rest = match[2] ? "#" + match[2] : "#/";
   history.replaceState(null, "", location.pathname + location.search + rest);
+  return true;
 }
 
 export function authHeaders() {

@@ -142,5 +142,6 @@ async function start() {
 
 takeTokenFromFragment();
 wireToken();
-window.addEventListener("hashchange", showRoute);
+// A "#token=" link opened in this tab later changes only the hash: take it and start again.
+window.addEventListener("hashchange", () => (takeTokenFromFragment() ? start() : showRoute()));
 start();

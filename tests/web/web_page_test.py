@@ -185,6 +185,26 @@ def count_jobs_by_paging(serve, cluster):
             return count
 
 
+def check_token_dialog(driver, serve):
+    """Without a token the page asks for one; once given, the data shows."""
+    from selenium.webdriver.common.by import By
+    driver.get(serve.url("/"))
+    wait_for(driver, "the token dialog opens when reads are refused",
+             lambda d: d.find_element(By.ID, "token-dialog").get_attribute("open") is not None)
+    banner = driver.find_element(By.ID, "banner").text
+    check("token" in banner, "the banner says a read token is needed (%r)" % banner)
+    driver.find_element(By.ID, "token-input").send_keys(TOKEN)
+    driver.find_element(By.CSS_SELECTOR, "#token-form button.primary").click()
+    wait_for(driver, "the overview after entering the token",
+             lambda d: d.find_elements(By.CSS_SELECTOR, "[data-cluster]"))
+    stored = driver.execute_script("return sessionStorage.getItem('jobtrail.token')")
+    check(stored == TOKEN, "the token is kept in sessionStorage")
+    check(TOKEN not in driver.current_url, "the token is not in the address")
+    # Reading the log drains it: the refused reads are the only errors expected so far.
+    unexpected = [e for e in browser_errors(driver) if "401 (Unauthorized)" not in e["message"]]
+    check(not unexpected, "only the refused reads were logged before the token: %s" % unexpected)
+
+
 def check_overview(driver, serve):
     from selenium.webdriver.common.by import By
     api = serve.request("/api/clusters")
@@ -306,6 +326,8 @@ def run(args, tmp):
     driver = service = None
     try:
         driver, service = start_browser(os.path.join(tmp, "chromium-profile"))
+        check_token_dialog(driver, serve)
+        driver.execute_script("sessionStorage.clear();")
         driver.get(serve.url("/#token=" + TOKEN))
         check_overview(driver, serve)
         check("token" not in driver.current_url, "the token left the address bar")
