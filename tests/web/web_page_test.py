@@ -273,6 +273,11 @@ def check_job_page(driver, serve):
     raws = driver.find_elements(By.CSS_SELECTOR, "pre.raw")
     check(len(raws) == len(records) and len(records) > 0, "the job's %d raw records are shown" % len(records))
     check(driver.find_element(By.ID, "job").get_attribute("data-state") == "FAILED", "job state shown")
+    serve.post_event({"type": "JobFieldsUpdated", "cluster": "phillips", "job": job,
+                      "body": {"fields": {"stage": "postmortem-by-web-test"}}})
+    wait_for(driver, "the job page shows the POSTed field without a reload",
+             lambda d: "postmortem-by-web-test" in d.find_element(By.ID, "job").text)
+    check(driver.execute_script("return window.__notReloaded") == "yes", "the job page did not reload")
 
 
 def check_jobs_table(driver, serve):
