@@ -12,7 +12,10 @@ token, opens the page with the token in the URL fragment, and checks that:
   - the arrays view shows an array's per-state counts as GET /api/arrays/{c}/{id} does;
   - after a POST /api/events (a new task of that array, then a new RUNNING job) the page shows
     the change WITHOUT a reload (a marker set on `window` survives), within a bounded wait;
-  - the job page shows every transition of a job with its source, its raw records and deps;
+  - when serve goes away and events are appended meanwhile, the page resumes the stream after
+    the last event it had (Last-Event-ID) once serve is back, and shows them, still no reload;
+  - the job page shows every transition of a job with its source and its raw records, and a
+    POSTed field of that job appears without a reload;
   - the jobs table filters by state server-side and sorts; the charts draw;
   - the browser logged no error (a CSP violation or a failed request would show here).
 Processes it starts (serve, chromedriver and its chromium) are stopped by PID; temp dirs go.
@@ -44,6 +47,7 @@ POLL_FIELDS = ("JobID,JobIDRaw,State,ExitCode,Submit,Start,End,Elapsed,User,Grou
                "Partition,QOS,NNodes,NCPUS,ReqCPUS,ReqMem,Timelimit,NodeList,JobName")
 
 failures = []
+servers = []  # every serve started, stopped by PID at the end whatever happened
 
 
 def check(condition, what):
@@ -67,11 +71,13 @@ def prerequisites():
 class Serve:
     """`jobtrail serve` on a free port, stopped by its PID."""
 
-    def __init__(self, jobtrail, db, token_file, log_path):
+    def __init__(self, jobtrail, db, token_file, log_path, port=0):
         self.log = open(log_path, "w+")
         self.proc = subprocess.Popen(
-            [jobtrail, "--db", db, "serve", "--listen", "127.0.0.1:0", "--token-file", token_file],
+            [jobtrail, "--db", db, "serve", "--listen", "127.0.0.1:%d" % port, "--token-file",
+             token_file],
             stdout=self.log, stderr=subprocess.STDOUT)
+        servers.append(self)
         self.port = None
         deadline = time.time() + WAIT_S
         while time.time() < deadline and self.port is None:
@@ -101,6 +107,8 @@ class Serve:
                             {"Content-Type": "application/json"})
 
     def stop(self):
+        if self.log.closed:
+            return
         if self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGTERM)
             try:
@@ -153,8 +161,12 @@ def wait_for(driver, what, fn):
 
 def go(driver, hash_route):
     """Changes the route without reloading (the page's router follows the hash)."""
-    driver.execute_script("document.getElementById('view').dataset.ready = 'false';"
-                          "location.hash = arguments[0];", hash_route)
+    changed = driver.execute_script(
+        "if (location.hash === arguments[0]) return false;"
+        "document.getElementById('view').dataset.ready = 'false';"
+        "location.hash = arguments[0]; return true;", hash_route)
+    if not changed:
+        return
     wait_for(driver, "view " + hash_route + " ready",
              lambda d: d.execute_script("return document.getElementById('view').dataset.ready") == "true")
 
@@ -257,6 +269,30 @@ def check_live_overview(driver, serve):
     check(driver.execute_script("return window.__notReloaded") == "yes", "still no reload")
 
 
+def check_resume(driver, serve, args, db, token_file, tmp):
+    """serve goes away; events are appended meanwhile; the page resumes after the last event it
+    had (Last-Event-ID) once serve is back on its port, and shows them without a reload."""
+    from selenium.webdriver.common.by import By
+    go(driver, "#/")
+    port = serve.port
+    serve.stop()
+    wait_for(driver, "the page notices the stream is gone",
+             lambda d: d.execute_script("return document.body.dataset.live") != "live")
+    ingest(args.jobtrail, db, XDMOD_FIELDS, "while-away",
+           os.path.join(args.data, "slurm", "xdmod-unit-accounting-logs.sacct.log"))
+    back = Serve(args.jobtrail, db, token_file, os.path.join(tmp, "serve2.log"), port)
+    wait_for(driver, "the page resumes the stream and shows the cluster imported while away",
+             lambda d: d.find_elements(By.CSS_SELECTOR, '[data-cluster="while-away"]'))
+    jobs = back.request("/api/clusters?cluster=while-away")["clusters"][0]["jobs"]
+    check(stat_of(driver, "while-away", "jobs") == jobs,
+          "after resuming, the overview shows the %d jobs imported while serve was down" % jobs)
+    check(driver.execute_script("return window.__notReloaded") == "yes", "no reload across the outage")
+    # Reading the log drains it: failed connections during the outage are the errors expected.
+    unexpected = [e for e in browser_errors(driver) if "ERR_CONNECTION_REFUSED" not in e["message"]]
+    check(not unexpected, "only refused connections were logged during the outage: %s" % unexpected)
+    return back
+
+
 def check_job_page(driver, serve):
     from selenium.webdriver.common.by import By
     # A job with raw records and several transitions: the first FAILED job of phillips.
@@ -348,6 +384,7 @@ def run(args, tmp):
             driver.save_screenshot(args.screenshot)
             driver.set_window_size(1440, 1000)
         shoot(driver, args, "overview")
+        serve = check_resume(driver, serve, args, db, token_file, tmp)
         check_job_page(driver, serve)
         shoot(driver, args, "job")
         check_jobs_table(driver, serve)
@@ -361,7 +398,6 @@ def run(args, tmp):
             driver.quit()
         if service is not None and service.process and service.process.poll() is None:
             os.kill(service.process.pid, signal.SIGKILL)
-        serve.stop()
 
 
 def main():
@@ -378,6 +414,8 @@ def main():
     except Exception as error:  # a failure to set up is a failure of the test
         check(False, "%s: %s" % (type(error).__name__, error))
     finally:
+        for server in servers:
+            server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d failed" % len(failures) if failures else "all web page checks passed")
     return 1 if failures else 0
