@@ -3,6 +3,7 @@
 // (access_test.cc checks that a unix-socket user's overview counts their own jobs only).
 #include <catch2/catch.hpp>
 
+#include "ingest/slurm/poll_state.h"
 #include "tools/serve/serve_fixture.h"
 
 namespace {
@@ -144,4 +145,33 @@ TEST_CASE("GET /api/wait-times gives exact percentiles, buckets and groups of su
   CHECK(
       http_get(f.port(), "/api/wait-times", {{"If-None-Match", reply->headers["etag"]}})->status ==
       304);
+}
+
+TEST_CASE("GET /api/clusters shows the SLURM poller's source health from its checkpoint",
+          "[serve][api][summary]") {
+  ServeFixture f;
+  ingest::slurm::PollState state;
+  state.polls = 12;
+  state.last_success_us = 1'000'000'000'000'000;  // 1e9 s
+  state.health["squeue"] = {true, false,
+                            "exit 1: squeue: error: Unable to contact slurm controller"};
+  state.health["sacct"] = {true, true, ""};
+  AppendBatch batch = f.submit("c", "1", "alice", 100);
+  batch.checkpoints.push_back(
+      {ingest::slurm::checkpoint_key("c"), ingest::slurm::encode_poll_state(state)});
+  f.append(std::move(batch));
+  f.append(f.submit("d", "1", "bob", 100));
+
+  json j = body_json(http_get(f.port(), "/api/clusters"));
+  json source = cluster_named(j, "c")["source"];
+  CHECK(source["kind"] == "slurm-poll");
+  CHECK(source["polls"] == 12);
+  CHECK(source["last_success_at"] == "2001-09-09T01:46:40Z");
+  REQUIRE(source["health"].size() == 2);
+  CHECK(source["health"][0] == json{{"source", "sacct"}, {"up", true}, {"error", ""}});
+  CHECK(source["health"][1]["source"] == "squeue");
+  CHECK(source["health"][1]["up"] == false);
+  CHECK(source["health"][1]["error"].get<std::string>().find("Unable to contact") !=
+        std::string::npos);
+  CHECK(cluster_named(j, "d")["source"].is_null());  // imported, no poller
 }
