@@ -10,6 +10,8 @@ packages=(
   libsqlite3-dev libhowardhinnant-date-dev
   clang libclang-rt-14-dev
   python3
+  libjs-chart.js
+  chromium chromium-driver python3-selenium
 )
 
 missing=()

@@ -213,8 +213,11 @@ class SwfLineFormat final : public LineFormat {
 Result<SwfImportStats> import_swf(EventLog& log, const std::string& path,
                                   const SwfImportOptions& options) {
   SwfLineFormat format(options.array_size);
-  LineImportOptions line_options{options.cluster, options.observed_at_us, options.batch_events,
-                                 options.progress};
+  LineImportOptions line_options;
+  line_options.cluster = options.cluster;
+  line_options.observed_at_us = options.observed_at_us;
+  line_options.batch_events = options.batch_events;
+  line_options.progress = options.progress;
   return import_lines(log, path, format, line_options);
 }
 

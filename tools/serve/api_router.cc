@@ -22,7 +22,10 @@
 #include "tools/job_filter.h"
 #include "tools/projection_json.h"
 #include "tools/raw_record_json.h"
+#include "tools/serve/cluster_overview.h"
+#include "tools/serve/etag.h"
 #include "tools/serve/request_target.h"
+#include "tools/serve/wait_times.h"
 
 namespace jobtrail::tools {
 
@@ -72,28 +75,6 @@ int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// A decimal parameter in [min, max]; `fallback` when absent.
-Result<uint64_t> number_param(const RequestTarget& t, std::string_view name, uint64_t fallback,
-                              uint64_t min, uint64_t max) {
-  auto text = t.param(name);
-  if (!text) return fallback;
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-    return Status::invalid_argument(std::string(name) + "=" + std::string(*text) +
-                                    ": expected a number from " + std::to_string(min) + " to " +
-                                    std::to_string(max));
-  }
-  return value;
-}
-
-Status check_params(const RequestTarget& t, std::initializer_list<std::string_view> known) {
-  if (auto unknown = t.unknown_param(known)) {
-    return Status::invalid_argument("unknown parameter " + *unknown);
-  }
-  return Status();
 }
 
 // The job `cluster`/`job` names: its exact key, else the one short form it stands for.
@@ -226,6 +207,50 @@ Result<Answer> array_one(const Route& r, const std::string& cluster, const std::
                                                         }));
   }
   return ok_answer((*counts)->last_seq, array_counts_json(**counts, with_tasks ? &tasks : nullptr));
+}
+
+// GET /api/arrays[?cluster=C][&limit=N][&after=CLUSTER/ARRAY]: every array's counts, in key
+// order, paged like the jobs.
+Result<Answer> arrays_list(const Route& r) {
+  JT_RETURN_IF_ERROR(check_params(r.target, {"cluster", "limit", "after"}));
+  auto limit = page_limit_of(r);
+  if (!limit.ok()) return limit.status();
+  std::string after_cluster, after_array;
+  if (auto after = r.target.param("after")) {
+    const size_t slash = after->find('/');
+    if (slash == std::string_view::npos)
+      return Status::invalid_argument("after: expected CLUSTER/ARRAY");
+    after_cluster = after->substr(0, slash);
+    after_array = after->substr(slash + 1);
+  }
+  // Key order is (cluster, array) by length-prefixed bytes, the order job_state_key gives.
+  const std::string after_key =
+      after_cluster.empty() ? "" : projections::job_state_key(after_cluster, after_array);
+  projections::StoredState arrays(r.log, std::string(projections::ArraysProjection::kName));
+  json list = json::array();
+  json next = nullptr;
+  Status s = projections::for_each_array(
+      arrays, r.target.param("cluster").value_or(""), [&](const projections::ArrayCounts& a) {
+        if (!after_key.empty() && projections::job_state_key(a.cluster, a.array) <= after_key) {
+          return true;
+        }
+        if (!r.caller.sees_user(a.user)) return true;
+        if (list.size() == *limit) {
+          next = list.back()["cluster"].get<std::string>() + "/" +
+                 list.back()["array"].get<std::string>();
+          return false;
+        }
+        list.push_back(array_counts_json(a, nullptr));
+        return true;
+      });
+  JT_RETURN_IF_ERROR(s);
+  return ok_answer(r.applied_seq, json{{"arrays", std::move(list)}, {"next", next}});
+}
+
+// A body from one of the summary routes (cluster_overview.h, wait_times.h), at the applied seq.
+Result<Answer> summary_answer(const Route& r, Result<json> body) {
+  if (!body.ok()) return body.status();
+  return ok_answer(r.applied_seq, std::move(body).value());
 }
 
 Result<Answer> events_list(const Route& r) {
@@ -372,6 +397,11 @@ Result<Answer> route(const Route& r) {
       return job_one(r, s[2], s[3], s[4]);
   }
   if (s[1] == "arrays" && s.size() == 4) return array_one(r, s[2], s[3]);
+  if (s[1] == "arrays" && s.size() == 2) return arrays_list(r);
+  if (s[1] == "clusters" && s.size() == 2)
+    return summary_answer(r, cluster_overview(r.log, r.caller, r.target));
+  if (s[1] == "wait-times" && s.size() == 2)
+    return summary_answer(r, wait_times(r.log, r.caller, r.target));
   if (s[1] == "usage" && s.size() == 2) return usage_query(r);
   const bool whole_log = (s[1] == "events" || s[1] == "as-of") && s.size() == 2;
   if (whole_log && !r.caller.sees_all) {
@@ -380,29 +410,6 @@ Result<Answer> route(const Route& r) {
   if (s[1] == "events" && s.size() == 2) return events_list(r);
   if (s[1] == "as-of" && s.size() == 2) return as_of_query(r);
   return Status::not_found("no such route");
-}
-
-std::string etag_of(uint64_t seq) {
-  return "\"" + std::to_string(seq) + "\"";
-}
-
-// If-None-Match: "*" or a list of entity tags, any of which may be weak (W/"...").
-bool etag_matches(std::string_view if_none_match, const std::string& etag) {
-  if (if_none_match.empty()) return false;
-  if (if_none_match == "*") return true;
-  // Bounded by the header's length: each pass moves past one tag.
-  size_t pos = 0;
-  while (pos < if_none_match.size()) {
-    size_t comma = if_none_match.find(',', pos);
-    if (comma == std::string_view::npos) comma = if_none_match.size();
-    std::string_view tag = if_none_match.substr(pos, comma - pos);
-    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
-    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (tag == etag) return true;
-    pos = comma + 1;
-  }
-  return false;
 }
 
 }  // namespace

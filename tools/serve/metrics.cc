@@ -90,10 +90,12 @@ std::string route_pattern(std::string_view target) {
   }
   if (path.empty() || path[0] != '/') return "other";
   if (s.empty()) return "/";
+  if (s[0] == "static" && s.size() == 2) return "/static/{file}";
   if (s[0] != "api") return s.size() == 1 ? (s[0] == "metrics" ? "/metrics" : "/{file}") : "other";
   if (s.size() == 2) {
-    static constexpr std::string_view kLists[] = {"jobs",   "usage",  "events",   "as-of",
-                                                  "stream", "arrays", "overview", "clusters"};
+    static constexpr std::string_view kLists[] = {"jobs",     "usage",    "events",
+                                                  "as-of",    "stream",   "arrays",
+                                                  "overview", "clusters", "wait-times"};
     for (std::string_view name : kLists) {
       if (s[1] == name) return "/api/" + std::string(name);
     }

@@ -1,6 +1,7 @@
 #include "tools/serve/request_target.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace jobtrail::tools {
 
@@ -90,6 +91,27 @@ Result<RequestTarget> parse_request_target(std::string_view target) {
     out.params.emplace_back(std::move(*name), std::move(*value));
   }
   return out;
+}
+
+Result<uint64_t> number_param(const RequestTarget& t, std::string_view name, uint64_t fallback,
+                              uint64_t min, uint64_t max) {
+  auto text = t.param(name);
+  if (!text) return fallback;
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+    return Status::invalid_argument(std::string(name) + "=" + std::string(*text) +
+                                    ": expected a number from " + std::to_string(min) + " to " +
+                                    std::to_string(max));
+  }
+  return value;
+}
+
+Status check_params(const RequestTarget& t, std::initializer_list<std::string_view> known) {
+  if (auto unknown = t.unknown_param(known)) {
+    return Status::invalid_argument("unknown parameter " + *unknown);
+  }
+  return Status();
 }
 
 }  // namespace jobtrail::tools

@@ -7,6 +7,8 @@
 // At most segments_max segments and params_max parameters; more, or a bad %XX, is an error.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +33,13 @@ struct RequestTarget {
 };
 
 Result<RequestTarget> parse_request_target(std::string_view target);
+
+// Parameter `name` as a decimal number in [min, max]; `fallback` when absent; invalid argument
+// (naming the parameter and the range) otherwise.
+Result<uint64_t> number_param(const RequestTarget& t, std::string_view name, uint64_t fallback,
+                              uint64_t min, uint64_t max);
+// Invalid argument naming the first parameter not in `known`.
+Status check_params(const RequestTarget& t, std::initializer_list<std::string_view> known);
 
 // "%5B" -> "[", and '+' -> ' ' when `plus_is_space`; nullopt on a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "tools/serve/web_assets.h"
+
 namespace jobtrail::tools {
 
 namespace {
@@ -75,6 +77,11 @@ void ServeApp::handle(http::Request&& request, std::function<void(http::Response
   };
   if (request.target == "/metrics" || request.target.starts_with("/metrics?")) {
     return observed(metrics_response(request));
+  }
+  // The web page's files ("/", "/static/...") hold no data: they are served to anyone.
+  const std::string_view target = request.target;
+  if (is_web_asset_path(target.substr(0, target.find('?')))) {
+    return observed(web_asset_response(request));
   }
   router_->handle(std::move(request), std::move(observed));
 }

@@ -166,14 +166,17 @@ TEST_CASE("over the unix socket a user sees only their own jobs; root sees all",
     ::close(pipe_fds[0]);
     std::string report;
     if (::setgid(65534) == 0 && ::setuid(65534) == 0) {
-      for (const char* target :
-           {"/api/jobs", "/api/jobs/c/1", "/api/jobs/c/2", "/api/events", "/api/stream"}) {
+      for (const char* target : {"/api/jobs", "/api/jobs/c/1", "/api/jobs/c/2", "/api/events",
+                                 "/api/stream", "/api/clusters"}) {
         HttpConnection c(options.server.unix_socket_path, 5000);
         c.send_request("GET", target);
         auto reply = c.read_reply();
         report += std::to_string(reply ? reply->status : 0) + " ";
         if (reply && std::string(target) == "/api/jobs") {
           report += std::to_string(json::parse(reply->body)["jobs"].size()) + " ";
+        }
+        if (reply && std::string(target) == "/api/clusters") {
+          report += json::parse(reply->body)["clusters"][0]["jobs"].dump() + " ";
         }
       }
     }
@@ -187,6 +190,7 @@ TEST_CASE("over the unix socket a user sees only their own jobs; root sees all",
   ::close(pipe_fds[0]);
   int status = 0;
   ::waitpid(child, &status, 0);
-  // /api/jobs: 200 with jobs 1 and 3; job 1 200; alice's job 2 404; the whole log 403.
-  CHECK(report == "200 2 200 404 403 403 ");
+  // /api/jobs: 200 with jobs 1 and 3; job 1 200; alice's job 2 404; the whole log 403; the
+  // overview counts jobs 1 and 3 only.
+  CHECK(report == "200 2 200 404 403 403 200 2 ");
 }

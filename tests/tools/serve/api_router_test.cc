@@ -11,28 +11,12 @@ using namespace jobtrail::testing;
 using fb::JobState;
 using nlohmann::json;
 
-// c/1 RUNNING (alice), c/2 PENDING (bob), c/3 COMPLETED (alice), array c/100 with tasks 1-3,
-// d/1 PENDING (carol). Returns the head seq.
-uint64_t seed(ServeFixture& f) {
-  f.append(f.submit("c", "1", "alice", 100));
-  f.append(f.submit("c", "2", "bob", 110));
-  f.append(f.submit("c", "3", "alice", 120));
-  f.append(f.change("c", "1", JobState::PENDING, JobState::RUNNING, 200));
-  f.append(f.change("c", "3", JobState::PENDING, JobState::RUNNING, 210));
-  f.append(f.change("c", "3", JobState::RUNNING, JobState::COMPLETED, 300));
-  for (int task = 1; task <= 3; ++task) {
-    f.append(f.submit("c", "100_" + std::to_string(task), "alice", 400));
-  }
-  f.append(f.change("c", "100_2", JobState::PENDING, JobState::RUNNING, 500));
-  return f.append(f.submit("d", "1", "carol", 600));
-}
-
 }  // namespace
 
 TEST_CASE("GET one job answers the job with the seq of its last event as body seq and ETag",
           "[serve][api]") {
   ServeFixture f;
-  seed(f);
+  seed_jobs(f);
   auto reply = http_get(f.port(), "/api/jobs/c/1");
   json j = body_json(reply);
   CHECK(reply->status == 200);
@@ -53,7 +37,7 @@ TEST_CASE("GET one job answers the job with the seq of its last event as body se
 TEST_CASE("If-None-Match with the current ETag gets 304 until that job changes, not others",
           "[serve][api]") {
   ServeFixture f;
-  seed(f);
+  seed_jobs(f);
   auto one = http_get(f.port(), "/api/jobs/c/1");
   auto two = http_get(f.port(), "/api/jobs/c/2");
   const std::string etag_one = one->headers["etag"], etag_two = two->headers["etag"];
@@ -81,7 +65,7 @@ TEST_CASE("If-None-Match with the current ETag gets 304 until that job changes, 
 TEST_CASE("GET /api/jobs filters by state, user, cluster, array and since, in pages",
           "[serve][api]") {
   ServeFixture f;
-  const uint64_t head = seed(f);
+  const uint64_t head = seed_jobs(f);
   auto jobs_of = [&](const std::string& query) {
     json j = body_json(http_get(f.port(), "/api/jobs" + query));
     CHECK(j["seq"] == head);
@@ -114,7 +98,7 @@ TEST_CASE("GET /api/jobs filters by state, user, cluster, array and since, in pa
 
 TEST_CASE("history and audit of a job, with the job's last seq as their ETag", "[serve][api]") {
   ServeFixture f;
-  seed(f);
+  seed_jobs(f);
   auto history = http_get(f.port(), "/api/jobs/c/3/history");
   json h = body_json(history);
   CHECK(history->headers["etag"] == "\"6\"");
@@ -133,7 +117,7 @@ TEST_CASE("history and audit of a job, with the job's last seq as their ETag", "
 
 TEST_CASE("GET one array answers its per-state counts with its last event's seq", "[serve][api]") {
   ServeFixture f;
-  seed(f);
+  seed_jobs(f);
   auto reply = http_get(f.port(), "/api/arrays/c/100?tasks=true");
   json j = body_json(reply);
   CHECK(j["array"] == "100");
@@ -149,7 +133,7 @@ TEST_CASE("GET one array answers its per-state counts with its last event's seq"
 
 TEST_CASE("GET /api/events pages through the log from a seq", "[serve][api]") {
   ServeFixture f;
-  const uint64_t head = seed(f);
+  const uint64_t head = seed_jobs(f);
   json j = body_json(http_get(f.port(), "/api/events?from=2&limit=3"));
   CHECK(j["seq"] == head);
   REQUIRE(j["events"].size() == 3);
@@ -162,7 +146,7 @@ TEST_CASE("GET /api/events pages through the log from a seq", "[serve][api]") {
 
 TEST_CASE("GET /api/as-of answers jobs, an array and a history at a past moment", "[serve][api]") {
   ServeFixture f;
-  seed(f);
+  seed_jobs(f);
   // At t=250 s: c/1 RUNNING, c/3 RUNNING (completed at 300), c/2 PENDING; nothing else yet.
   json jobs = body_json(http_get(f.port(), "/api/as-of?t=250&what=jobs&cluster=c"));
   std::map<std::string, std::string> states;
@@ -181,7 +165,7 @@ TEST_CASE("GET /api/as-of answers jobs, an array and a history at a past moment"
 TEST_CASE("bad requests get a 4xx with a JSON message and the server goes on",
           "[serve][api][errors]") {
   ServeFixture f;
-  seed(f);
+  seed_jobs(f);
   struct Case {
     std::string target;
     int status;

@@ -106,6 +106,22 @@ class ServeFixture {
   uint64_t next_identity_ = 0;
 };
 
+// c/1 RUNNING (alice), c/2 PENDING (bob), c/3 COMPLETED (alice), array c/100 with tasks 1-3,
+// d/1 PENDING (carol). Returns the head seq.
+inline uint64_t seed_jobs(ServeFixture& f) {
+  f.append(f.submit("c", "1", "alice", 100));
+  f.append(f.submit("c", "2", "bob", 110));
+  f.append(f.submit("c", "3", "alice", 120));
+  f.append(f.change("c", "1", fb::JobState::PENDING, fb::JobState::RUNNING, 200));
+  f.append(f.change("c", "3", fb::JobState::PENDING, fb::JobState::RUNNING, 210));
+  f.append(f.change("c", "3", fb::JobState::RUNNING, fb::JobState::COMPLETED, 300));
+  for (int task = 1; task <= 3; ++task) {
+    f.append(f.submit("c", "100_" + std::to_string(task), "alice", 400));
+  }
+  f.append(f.change("c", "100_2", fb::JobState::PENDING, fb::JobState::RUNNING, 500));
+  return f.append(f.submit("d", "1", "carol", 600));
+}
+
 inline nlohmann::json body_json(const std::optional<HttpReply>& reply) {
   REQUIRE(reply.has_value());
   INFO(reply->body);
