@@ -5,10 +5,13 @@
 #include "projections/engine.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "events/assert.h"
 #include "events/keys.h"
 #include "events/prefetch_cursor.h"
+#include "projections/batch_reader.h"
 
 namespace jobtrail::projections {
 
@@ -192,16 +195,25 @@ uint64_t ProjectionEngine::applied_seq() const {
   return states_.empty() ? 0 : lowest;
 }
 
+void ProjectionEngine::apply_to(size_t index, const EventView& view) {
+  if (view.seq() <= states_[index].applied_seq) return;
+  Writer& writer = *writers_[index];
+  writer.start_event(view.seq());
+  Status s = projections_[index]->apply(view, writer);
+  if (!s.ok()) writer.note("could not apply " + std::string(view.type_name()) + ": " + s.message());
+  states_[index].applied_seq = view.seq();
+}
+
+// A stored event that does not verify cannot be folded: note it and go on.
+void ProjectionEngine::note_unreadable(size_t index, uint64_t seq, const std::string& reason) {
+  if (seq <= states_[index].applied_seq) return;
+  writers_[index]->start_event(seq);
+  writers_[index]->note("could not read: " + reason);
+  states_[index].applied_seq = seq;
+}
+
 void ProjectionEngine::apply_event(const EventView& view) {
-  for (size_t i = 0; i < projections_.size(); ++i) {
-    if (view.seq() <= states_[i].applied_seq) continue;
-    Writer& writer = *writers_[i];
-    writer.start_event(view.seq());
-    Status s = projections_[i]->apply(view, writer);
-    if (!s.ok())
-      writer.note("could not apply " + std::string(view.type_name()) + ": " + s.message());
-    states_[i].applied_seq = view.seq();
-  }
+  for (size_t i = 0; i < projections_.size(); ++i) apply_to(i, view);
 }
 
 void ProjectionEngine::apply(const EventView& event) {
@@ -217,10 +229,16 @@ Status ProjectionEngine::flush_projections() {
 }
 
 Status ProjectionEngine::commit() {
-  JT_RETURN_IF_ERROR(flush_projections());
+  std::vector<size_t> all(projections_.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return commit_members(all);
+}
+
+Status ProjectionEngine::commit_members(const std::vector<size_t>& members) {
+  for (size_t i : members) JT_RETURN_IF_ERROR(projections_[i]->flush(*writers_[i]));
   if (log_ == nullptr) return Status();  // memory mode: the overlays are the state
   auto batch = log_->new_state_batch();
-  for (size_t i = 0; i < writers_.size(); ++i) {
+  for (size_t i : members) {
     Writer& writer = *writers_[i];
     // In key order: RocksDB inserts a sorted batch into its memtable skiplist next to the
     // previous key instead of searching from the top, which is most of a commit's cost.
@@ -240,7 +258,53 @@ Status ProjectionEngine::commit() {
                encode_checkpoint(states_[i].applied_seq, states_[i].version));
   }
   JT_RETURN_IF_ERROR(log_->write_state(*batch, false));
-  for (auto& writer : writers_) writer->overlay().clear();
+  for (size_t i : members) writers_[i]->overlay().clear();
+  return Status();
+}
+
+// Each lane folds every batch into its members and commits their state and checkpoints;
+// `committed` hears the last seq of each committed batch.
+Status ProjectionEngine::fold_lane(SharedBatchReader& reader, size_t lane,
+                                   const std::vector<size_t>& members,
+                                   const std::function<void(uint64_t)>& committed) {
+  // Bounded by the reader's range: one pass per batch.
+  for (auto batch = reader.next(lane); batch != nullptr; batch = reader.next(lane)) {
+    for (const EventBatch::Entry& entry : batch->entries) {
+      if (!entry.unreadable.empty()) {
+        for (size_t i : members) note_unreadable(i, entry.seq, entry.unreadable);
+        continue;
+      }
+      const EventView view = batch->view(entry);
+      for (size_t i : members) apply_to(i, view);
+    }
+    JT_RETURN_IF_ERROR(commit_members(members));
+    committed(batch->entries.back().seq);
+  }
+  return Status();
+}
+
+Status ProjectionEngine::catch_up_in_lanes(const EventLog& log, uint64_t from, uint64_t target) {
+  JT_ASSERT(projections_.size() >= 2 && log_ != nullptr);
+  const std::vector<size_t> lane0{0};
+  std::vector<size_t> lane1;
+  for (size_t i = 1; i < projections_.size(); ++i) lane1.push_back(i);
+  SharedBatchReader reader(log, from, target, 2, options_.batch_events);
+  // Lane 1 owns states_[1..] while it runs; the calling thread reads its progress from here.
+  std::atomic<uint64_t> lane1_seq{from - 1};
+  Status lane1_status;
+  std::thread lane1_thread([&] {
+    lane1_status = fold_lane(reader, 1, lane1, [&](uint64_t seq) { lane1_seq = seq; });
+    if (!lane1_status.ok()) reader.stop();
+  });
+  Status lane0_status = fold_lane(reader, 0, lane0, [&](uint64_t seq) {
+    if (options_.progress) options_.progress(std::min<uint64_t>(seq, lane1_seq), target);
+  });
+  if (!lane0_status.ok()) reader.stop();
+  lane1_thread.join();
+  JT_RETURN_IF_ERROR(lane0_status);
+  JT_RETURN_IF_ERROR(lane1_status);
+  JT_RETURN_IF_ERROR(reader.status());
+  if (options_.progress) options_.progress(applied_seq(), target);
   return Status();
 }
 
@@ -249,6 +313,10 @@ Status ProjectionEngine::catch_up(const EventLog& log, uint64_t until_seq,
   const uint64_t target = std::min(until_seq, log.head());
   const uint64_t from = applied_seq() + 1;
   if (from > target) return Status();
+  if (log_ != nullptr && !include && projections_.size() >= 2 &&
+      target - from + 1 >= options_.lanes_events_min) {
+    return catch_up_in_lanes(log, from, target);
+  }
   // A long catch-up reads and verifies on a second thread while this one applies.
   std::unique_ptr<LogCursor> cursor;
   if (target - from >= kPrefetchEventsMin) {
@@ -262,12 +330,8 @@ Status ProjectionEngine::catch_up(const EventLog& log, uint64_t until_seq,
     auto next = cursor->next();
     if (!next.ok()) {
       if (!next.status().is_corruption()) return next.status();
-      // A stored event that does not verify cannot be folded: note it and go on.
       for (size_t i = 0; i < writers_.size(); ++i) {
-        if (expected <= states_[i].applied_seq) continue;
-        writers_[i]->start_event(expected);
-        writers_[i]->note("could not read: " + next.status().message());
-        states_[i].applied_seq = expected;
+        note_unreadable(i, expected, next.status().message());
       }
     } else {
       if (!next->has_value() || (*next)->seq() > target) break;

@@ -2,10 +2,17 @@
 //
 // Persistent mode (open): each projection's state lives in the log's store "p.<name>" with a
 // checkpoint {last_seq, version}. catch_up() applies events after the checkpoints in seq
-// order, buffering state changes in memory, and every batch_events events commits all
-// projections' changes and checkpoints in ONE WriteBatch: a crash loses at most the batch in
-// flight, which the next catch_up applies again from the checkpoint. A projection whose
-// version() differs from its checkpoint is reset and rebuilt from seq 1.
+// order, buffering state changes in memory, and every batch_events events commits each
+// projection's changes together with its checkpoint in one WriteBatch: a crash loses at most
+// the batch in flight, which the next catch_up applies again from the checkpoint. A
+// projection whose version() differs from its checkpoint is reset and rebuilt from seq 1.
+//
+// Lanes. Projections read and write only their own state, so a long catch-up (a rebuild)
+// folds them on two threads: lane 0 is the first projection (jobs, the heaviest), lane 1 the
+// others. A reader thread reads and verifies batches of events once for both
+// (SharedBatchReader); each lane folds every batch at its own pace and commits its own
+// projections' state and checkpoints per batch. The result is byte for byte the serial one
+// (a test pins this).
 //
 // In-memory mode (in_memory): starts empty, keeps all state in memory and never writes
 // (verify compares it with the stored state; as-of replays into it).
@@ -26,13 +33,19 @@
 
 namespace jobtrail::projections {
 
+class SharedBatchReader;
+
 // Events applied between two commits (each commit is one WriteBatch of state + checkpoints).
 inline constexpr size_t projection_batch_events_max = 16384;
+// Below this many events a catch-up folds on the calling thread alone.
+inline constexpr uint64_t projection_lanes_events_min = 20'000;
 
 struct EngineOptions {
   size_t batch_events = projection_batch_events_max;
   // Called after each commit with the seq applied so far and the seq being caught up to.
   std::function<void(uint64_t applied_seq, uint64_t target_seq)> progress;
+  // A persistent catch-up of at least this many events folds in two lanes (see above).
+  uint64_t lanes_events_min = projection_lanes_events_min;
 };
 
 struct ProjectionState {
@@ -80,8 +93,15 @@ class ProjectionEngine {
                    EngineOptions options);
   Status load_checkpoints();
   void apply_event(const EventView& view);
+  void apply_to(size_t index, const EventView& view);
+  void note_unreadable(size_t index, uint64_t seq, const std::string& reason);
   Status flush_projections();
   Status commit();
+  // Flushes and commits the projections at `members` (their state and checkpoints, one batch).
+  Status commit_members(const std::vector<size_t>& members);
+  Status catch_up_in_lanes(const EventLog& log, uint64_t from, uint64_t target);
+  Status fold_lane(SharedBatchReader& reader, size_t lane, const std::vector<size_t>& members,
+                   const std::function<void(uint64_t)>& committed);
 
   EventLog* log_;  // null in memory mode
   std::vector<std::unique_ptr<Projection>> projections_;

@@ -154,8 +154,9 @@ struct UsageOptions {
 int run_usage(const GlobalOptions& global, const UsageOptions& options);
 
 struct RebuildOptions {
-  std::vector<std::string> names;  // empty: every projection
-  uint32_t batch_events = 16384;   // events per projection commit
+  std::vector<std::string> names;      // empty: every projection
+  uint32_t batch_events = 16384;       // events per projection commit
+  uint64_t lanes_events_min = 20'000;  // fold in two lanes from this many events on
   bool json = false;
 };
 int run_rebuild(const GlobalOptions& global, const RebuildOptions& options);

@@ -346,6 +346,9 @@ void add_replay_commands(CommandLine& c) {
   rebuild_cmd->add_option("NAME", rebuild.names, "jobs, arrays, usage, deps (default: all)");
   rebuild_cmd->add_option("--batch-events", rebuild.batch_events, "events per commit")
       ->check(CLI::Range(1u, 16384u));
+  rebuild_cmd->add_option("--lanes-events-min", rebuild.lanes_events_min,
+                          "fold jobs and the other projections on two threads when at least "
+                          "this many events are to be folded");
   rebuild_cmd->add_flag("--json", rebuild.json, "one JSON object");
 
   auto* verify_projections_cmd = app.add_subcommand(
@@ -487,8 +490,9 @@ void add_bench_commands(CommandLine& c) {
   bench_poll_cmd->add_flag("--json", c.bench_poll.json, "one JSON object");
   c.route(bench_poll_cmd, [&c] { return run_bench_poll(c.bench_poll); });
 
-  auto* bench_rebuild_cmd = add_replay_bench(
-      "rebuild", "rebuild of jobs + arrays against a raw scan + verify", &c.bench_rebuild);
+  auto* bench_rebuild_cmd =
+      add_replay_bench("rebuild", "rebuild of the default projections against a raw scan + verify",
+                       &c.bench_rebuild);
   auto* bench_history_cmd = add_replay_bench(
       "history", "one job's history and as-of queries in a large log", &c.bench_history);
   c.route(bench_append_cmd, [&c] { return run_bench_append(c.bench_append, c.self); });

@@ -160,4 +160,49 @@ TEST_CASE("the in-memory engine folds to the same state as the stored one",
   }
 }
 
+TEST_CASE("folding in two lanes gives the serial state byte for byte, at every batch size",
+          "[projections][engine]") {
+  testing::FoldFixture serial, lanes;
+  for (testing::FoldFixture* f : {&serial, &lanes}) {
+    f->submit("8_[1-6]", 0);
+    for (int t = 1; t <= 6; ++t) {
+      f->change("8_" + std::to_string(t), S::PENDING, S::RUNNING, 10 + t);
+      if (t % 2 == 0) f->change("8_" + std::to_string(t), S::RUNNING, S::COMPLETED, 20 + t);
+    }
+    for (int j = 100; j < 140; ++j) {
+      f->submit(std::to_string(j), j, j % 3 == 0 ? "other" : "c");
+      f->change(std::to_string(j), S::PENDING, S::RUNNING, j + 5, j % 3 == 0 ? "other" : "c");
+      if (j % 4 == 0) f->record(std::to_string(j), 2, j + 5, j + 90'000);  // over midnight
+      if (j % 5 == 0) f->depend(std::to_string(j), fb::DependencyKind::AFTER_OK, {"8"}, j + 1);
+    }
+    f->change("9", S::RUNNING, S::FAILED, 50);  // a job first seen in a change: noted
+  }
+  const uint64_t head = serial.log().head();
+  for (size_t batch_events : {size_t{1}, size_t{7}, size_t{1000}}) {
+    for (testing::FoldFixture* f : {&serial, &lanes}) {
+      EngineOptions options;
+      options.batch_events = batch_events;
+      options.lanes_events_min = f == &lanes ? 1 : UINT64_MAX;
+      auto engine = ProjectionEngine::open(f->log(), default_projections(), options);
+      REQUIRE(engine.ok());
+      REQUIRE((*engine)->rebuild(f->log(), {}).ok());
+      CHECK((*engine)->applied_seq() == head);
+    }
+    const auto names = ProjectionEngine::in_memory(default_projections(), {});
+    for (const auto& state : names->states()) {
+      std::map<std::string, std::string> a, b;
+      auto collect = [](std::map<std::string, std::string>& into) {
+        return [&into](std::string_view k, std::string_view v) {
+          into.emplace(std::string(k), std::string(v));
+          return true;
+        };
+      };
+      REQUIRE(serial.log().scan_state(state.name, "", collect(a)).ok());
+      REQUIRE(lanes.log().scan_state(state.name, "", collect(b)).ok());
+      CHECK(a.size() > 1);
+      CHECK(a == b);
+    }
+  }
+}
+
 }  // namespace jobtrail::projections

@@ -19,9 +19,7 @@ class FoldFixture {
   FoldFixture() {
     char tmpl[] = "/tmp/jobtrail-projections-test-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    auto log = EventLog::open(dir_ + "/db", EventLogOptions{});
-    REQUIRE(log.ok());
-    log_ = std::move(log).value();
+    reopen_log();
   }
   ~FoldFixture() {
     log_.reset();
@@ -29,6 +27,13 @@ class FoldFixture {
   }
 
   EventLog& log() { return *log_; }
+  // Closes the log (so a test can change its database behind it) and opens it again.
+  void close_log() { log_.reset(); }
+  void reopen_log() {
+    auto log = EventLog::open(dir_ + "/db", EventLogOptions{});
+    REQUIRE(log.ok());
+    log_ = std::move(log).value();
+  }
   const std::string& dir() const { return dir_; }
 
   // Times are seconds from an arbitrary origin; observed_at defaults to effective_at.
@@ -72,6 +77,20 @@ class FoldFixture {
     f.any_of = any_of;
     f.target_cluster = target_cluster;
     append(builder_.dependency_declared(header(cluster, job, at_s), f));
+  }
+
+  // An accounting record of `job` (what usage folds): `cpus` from start to end.
+  void record(const std::string& job, uint32_t cpus, int64_t start_s, int64_t end_s,
+              const std::string& cluster = "c", const std::string& user = "alice") {
+    AccountingRecordedFields f;
+    f.format = fb::RecordFormat::SACCT_PARSABLE;
+    f.user = user;
+    f.account = "acct";
+    f.partition = "batch";
+    f.cpus = cpus;
+    f.start_at_us = start_s * 1'000'000;
+    f.end_at_us = end_s * 1'000'000;
+    append(builder_.accounting_recorded(header(cluster, job, end_s), f));
   }
 
   // Brings the default projections up to date; returns the engine for inspection.

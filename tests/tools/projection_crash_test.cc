@@ -30,8 +30,12 @@ TEST_CASE("projections killed mid-commit at random moments equal a fresh rebuild
                        std::string(JOBTRAIL_TEST_DATA_DIR) + "/swf/alea-hpc2n-excerpt.swf",
                        "--cluster", "hpc2n"})
               .exit_code == 0);
+  // Even kill points interrupt the serial fold, odd ones the fold in two lanes (jobs on one
+  // thread, the other projections on another, each committing its own batches).
   const std::vector<std::string> rebuild = {JOBTRAIL_BINARY, "--db",           db,
                                             "rebuild",       "--batch-events", "128"};
+  std::vector<std::string> rebuild_in_lanes = rebuild;
+  rebuild_in_lanes.insert(rebuild_in_lanes.end(), {"--lanes-events-min", "1"});
   const auto t0 = std::chrono::steady_clock::now();
   REQUIRE(run_process(rebuild).exit_code == 0);
   const int64_t rebuild_us =
@@ -47,7 +51,8 @@ TEST_CASE("projections killed mid-commit at random moments equal a fresh rebuild
   uint64_t killed_running = 0;
   for (uint64_t point = 0; point < points; ++point) {
     INFO("kill point " << point << " (seed " << seed << ")");
-    pid_t pid = spawn_process(rebuild, dir / "out", dir / "err");
+    pid_t pid =
+        spawn_process(point % 2 == 0 ? rebuild : rebuild_in_lanes, dir / "out", dir / "err");
     REQUIRE(pid > 0);
     std::this_thread::sleep_for(std::chrono::microseconds(delay_us(random)));
     kill(pid, SIGKILL);

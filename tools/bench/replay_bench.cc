@@ -7,8 +7,11 @@
 // It is built once per scratch folder (--scratch keeps and reuses it).
 //
 // rebuild: raw scan + verify of every event (the baseline: the least any rebuild must do)
-//          against ProjectionEngine::rebuild of jobs + arrays; ratio = rebuild events/s ÷
-//          scan events/s. Each runs in its own child process (peak RSS is its own).
+//          against ProjectionEngine::rebuild of the default projections (jobs, arrays, usage,
+//          deps; history needs none: it is the stream index); ratio = rebuild events/s ÷ scan
+//          events/s. The rebuild runs twice: in two lanes (the engine's default) and in one
+//          (every projection on one thread), side by side. Each runs in its own child process
+//          (peak RSS is its own).
 // history: p50/p99 of one job's history (stream index + point reads) at random jobs, against
 //          the same answer without the per-job index (a filtered scan of the log, on a few
 //          jobs); ratio = baseline p50 ÷ history p50. Also p50/p99 of `as-of T history JOB` and
@@ -96,10 +99,15 @@ json measure_scan(const BenchReplayOptions& o) {
   return json{{"events", events}, {"seconds", seconds}, {"events_per_s", events / seconds}};
 }
 
-json measure_rebuild(const BenchReplayOptions& o) {
+// lanes: false folds every projection on one thread (the engine's path before lanes), for
+// a side-by-side figure in the same run.
+json measure_rebuild(const BenchReplayOptions& o, bool lanes) {
   auto log = EventLog::open(log_dir(o), EventLogOptions{});
   if (!log.ok()) return json{{"error", log.status().to_string()}};
-  auto engine = projections::ProjectionEngine::open(**log, projections::default_projections(), {});
+  projections::EngineOptions options;
+  if (!lanes) options.lanes_events_min = UINT64_MAX;
+  auto engine =
+      projections::ProjectionEngine::open(**log, projections::default_projections(), options);
   if (!engine.ok()) return json{{"error", engine.status().to_string()}};
   const auto start = Clock::now();
   Status s = (*engine)->rebuild(**log, {});
@@ -203,7 +211,9 @@ int run_child_mode(const BenchReplayOptions& o) {
   } else if (o.child_mode == "scan") {
     out = measure_scan(o);
   } else if (o.child_mode == "rebuild") {
-    out = measure_rebuild(o);
+    out = measure_rebuild(o, true);
+  } else if (o.child_mode == "rebuild_one_lane") {
+    out = measure_rebuild(o, false);
   } else {
     out = measure_history(o);
   }
@@ -244,29 +254,36 @@ int run_bench_rebuild(const BenchReplayOptions& given, const std::string& self) 
   if (!prepare(o, self, "rebuild", &own)) return 1;
   auto scan = child(o, self, "rebuild", "scan");
   auto rebuild = scan.ok() ? child(o, self, "rebuild", "rebuild") : scan;
+  auto one_lane = rebuild.ok() ? child(o, self, "rebuild", "rebuild_one_lane") : rebuild;
   if (own) std::filesystem::remove_all(o.scratch_dir);
-  if (!rebuild.ok()) {
-    spdlog::error("bench rebuild: {}", rebuild.status().to_string());
+  if (!one_lane.ok()) {
+    spdlog::error("bench rebuild: {}", one_lane.status().to_string());
     return 1;
   }
   const double base = (*scan)["events_per_s"].get<double>();
   const double ours = (*rebuild)["events_per_s"].get<double>();
+  const double serial = (*one_lane)["events_per_s"].get<double>();
   json out{{"events", (*rebuild)["events"]},
+           {"projections", {"jobs", "arrays", "usage", "deps"}},
            {"scan_verify", *scan},
            {"rebuild", *rebuild},
+           {"rebuild_one_lane", *one_lane},
+           {"lanes_speedup", serial > 0 ? ours / serial : 0},
            {"ratio", base > 0 ? ours / base : 0}};
   if (o.json) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
   std::printf("%-22s %12s %10s %12s\n", "", "events/s", "seconds", "peak RSS MB");
-  for (const char* mode : {"scan_verify", "rebuild"}) {
+  for (const char* mode : {"scan_verify", "rebuild", "rebuild_one_lane"}) {
     const json& m = out[mode];
     std::printf("%-22s %12.0f %10.2f %12.1f\n", mode, m["events_per_s"].get<double>(),
                 m["seconds"].get<double>(), m["peak_rss_kb"].get<double>() / 1024);
   }
-  std::printf("ratio (rebuild / scan+verify) = %.2f over %llu events\n", out["ratio"].get<double>(),
-              static_cast<unsigned long long>(out["events"].get<uint64_t>()));
+  std::printf("ratio (rebuild / scan+verify) = %.2f over %llu events; two lanes / one = %.2f\n",
+              out["ratio"].get<double>(),
+              static_cast<unsigned long long>(out["events"].get<uint64_t>()),
+              out["lanes_speedup"].get<double>());
   return 0;
 }
 

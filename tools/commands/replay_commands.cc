@@ -32,6 +32,7 @@ int run_rebuild(const GlobalOptions& global, const RebuildOptions& options) {
   ProgressReporter progress("rebuild");
   projections::EngineOptions engine_options;
   engine_options.batch_events = options.batch_events;
+  engine_options.lanes_events_min = options.lanes_events_min;
   engine_options.progress = [&](uint64_t applied, uint64_t head) {
     progress.update(applied, head, applied);
   };
@@ -45,7 +46,7 @@ int run_rebuild(const GlobalOptions& global, const RebuildOptions& options) {
     bool known = false;
     for (const auto& s : (*engine)->states()) known = known || s.name == name;
     if (!known) {
-      spdlog::error("no projection named {} (jobs, arrays)", name);
+      spdlog::error("no projection named {} (jobs, arrays, usage, deps)", name);
       return 2;
     }
   }

@@ -1,0 +1,91 @@
+#include "projections/batch_reader.h"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "events/keys.h"
+#include "events/test_db.h"
+#include "projections/fold_fixture.h"
+
+namespace jobtrail::projections {
+namespace {
+
+// Every entry a lane gets, in order: the seq, and whether it was readable.
+std::vector<std::pair<uint64_t, bool>> read_all(SharedBatchReader& reader, size_t lane,
+                                                int pause_ms = 0) {
+  std::vector<std::pair<uint64_t, bool>> out;
+  for (auto batch = reader.next(lane); batch != nullptr; batch = reader.next(lane)) {
+    REQUIRE(!batch->entries.empty());
+    for (const auto& entry : batch->entries) {
+      if (entry.unreadable.empty()) CHECK(batch->view(entry).seq() == entry.seq);
+      out.emplace_back(entry.seq, entry.unreadable.empty());
+    }
+    if (pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+  }
+  return out;
+}
+
+std::vector<std::pair<uint64_t, bool>> readable(uint64_t from, uint64_t to) {
+  std::vector<std::pair<uint64_t, bool>> out;
+  for (uint64_t seq = from; seq <= to; ++seq) out.emplace_back(seq, true);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("each lane gets every event of the range once, in seq order, whatever its pace",
+          "[projections][batch_reader]") {
+  testing::FoldFixture f;
+  for (int j = 1; j <= 50; ++j) f.submit(std::to_string(j), j);
+  // One batch read ahead at most: the fast lane waits for the slow one, neither loses any.
+  SharedBatchReader reader(f.log(), 3, 47, 2, 4, 1);
+  std::vector<std::pair<uint64_t, bool>> slow;
+  std::thread slow_lane([&] { slow = read_all(reader, 1, 2); });
+  auto fast = read_all(reader, 0);
+  slow_lane.join();
+  CHECK(fast == readable(3, 47));
+  CHECK(slow == readable(3, 47));
+  CHECK(reader.status().ok());
+}
+
+TEST_CASE("an event that does not verify is an entry naming its seq, and reading goes on",
+          "[projections][batch_reader]") {
+  testing::FoldFixture f;
+  for (int j = 1; j <= 9; ++j) f.submit(std::to_string(j), j);
+  const std::string db = f.dir() + "/db";
+  f.close_log();
+  { testing::RawDb(db).put("log", keys::log_key(5), std::string(40, '\x7f')); }
+  f.reopen_log();
+  SharedBatchReader reader(f.log(), 1, 9, 1, 4);
+  auto entries = read_all(reader, 0);
+  auto expected = readable(1, 9);
+  expected[4].second = false;
+  CHECK(entries == expected);
+  CHECK(reader.status().ok());
+}
+
+TEST_CASE("stop ends every lane's reading, even one waiting for a batch",
+          "[projections][batch_reader]") {
+  testing::FoldFixture f;
+  for (int j = 1; j <= 40; ++j) f.submit(std::to_string(j), j);
+  SharedBatchReader reader(f.log(), 1, 40, 2, 2, 1);
+  REQUIRE(reader.next(0) != nullptr);
+  // Lane 0 takes no more, so lane 1 can run at most the window ahead before it waits.
+  std::vector<std::pair<uint64_t, bool>> other;
+  std::thread lane1([&] { other = read_all(reader, 1); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  reader.stop();
+  lane1.join();
+  CHECK(other.size() < 40);
+  CHECK(reader.next(0) == nullptr);
+}
+
+TEST_CASE("a range past the head ends at the head", "[projections][batch_reader]") {
+  testing::FoldFixture f;
+  for (int j = 1; j <= 5; ++j) f.submit(std::to_string(j), j);
+  SharedBatchReader reader(f.log(), 2, 1000, 1, 16);
+  CHECK(read_all(reader, 0) == readable(2, 5));
+}
+
+}  // namespace jobtrail::projections
