@@ -89,11 +89,14 @@ std::string rollup_prefix(UsageBy by, std::string_view cluster) {
   return key;
 }
 
-std::string rollup_key(UsageBy by, std::string_view cluster, std::string_view value, uint32_t day) {
-  std::string key = rollup_prefix(by, cluster);
-  keys::put_length_prefixed(&key, value);
-  keys::put_be32(&key, day);
-  return key;
+// Into `key` (cleared first): a rollup key built in a reused buffer.
+void rollup_key_into(std::string* key, UsageBy by, std::string_view cluster, std::string_view value,
+                     uint32_t day) {
+  key->assign(1, 'u');
+  key->push_back(static_cast<char>(by));
+  keys::put_length_prefixed(key, cluster);
+  keys::put_length_prefixed(key, value);
+  keys::put_be32(key, day);
 }
 
 int64_t floor_day(int64_t us) {
@@ -107,7 +110,7 @@ std::string day_text(uint32_t day) {
 }  // namespace
 
 // The rollup under `key`, decoded once per batch.
-Result<Totals*> UsageProjection::rollup(ProjectionWriter& writer, std::string key) {
+Result<Totals*> UsageProjection::rollup(ProjectionWriter& writer, std::string_view key) {
   if (auto it = dirty_.find(key); it != dirty_.end()) return &it->second;
   auto stored = writer.get(key);
   if (!stored.ok()) return stored.status();
@@ -117,7 +120,7 @@ Result<Totals*> UsageProjection::rollup(ProjectionWriter& writer, std::string ke
     if (!decoded.ok()) return decoded.status();
     t = *decoded;
   }
-  return &dirty_.emplace(std::move(key), t).first->second;
+  return &dirty_.emplace(std::string(key), t).first->second;
 }
 
 // Adds (sign +1) or removes (-1) one run's contribution from every rollup it touches.
@@ -136,7 +139,8 @@ Status UsageProjection::add_contribution(ProjectionWriter& writer, std::string_v
     const int64_t end = std::min(c.end_us, (day + 1) * kUsPerDay);
     const auto span_ms = static_cast<uint64_t>((end - begin) / kUsPerMs);
     for (const auto& [by, value] : dimensions) {
-      auto t = rollup(writer, rollup_key(by, cluster, value, static_cast<uint32_t>(day)));
+      rollup_key_into(&key_scratch_, by, cluster, value, static_cast<uint32_t>(day));
+      auto t = rollup(writer, key_scratch_);
       if (!t.ok()) return t.status();
       apply(&(*t)->core_ms, c.cpus * span_ms);
       apply(&(*t)->gpu_ms, c.gpus * span_ms);

@@ -50,11 +50,18 @@ class UsageProjection final : public Projection {
   };
 
  private:
-  Result<Totals*> rollup(ProjectionWriter& writer, std::string key);
+  // Looked up by string_view: a rollup already touched in this batch costs no allocation.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  Result<Totals*> rollup(ProjectionWriter& writer, std::string_view key);
   Status add_contribution(ProjectionWriter& writer, std::string_view cluster,
                           const UsageContribution& c, int sign);
 
-  std::unordered_map<std::string, Totals> dirty_;  // rollups touched since the last flush
+  // Rollups touched since the last flush.
+  std::unordered_map<std::string, Totals, KeyHash, std::equal_to<>> dirty_;
+  std::string key_scratch_;  // the rollup key being looked up
 };
 
 enum class UsageBy : char { kUser = 'U', kAccount = 'A', kPartition = 'P', kDay = 'D' };
