@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "events/assert.h"
+#include "events/batch_reader.h"
 #include "events/keys.h"
 #include "events/prefetch_cursor.h"
-#include "projections/batch_reader.h"
 
 namespace jobtrail::projections {
 
@@ -138,6 +138,7 @@ ProjectionEngine::ProjectionEngine(EventLog* log,
   for (const auto& p : projections_) {
     writers_.push_back(std::make_unique<Writer>(log_, std::string(p->name())));
     states_.push_back(ProjectionState{std::string(p->name()), p->version(), 0, false});
+    all_members_.push_back(all_members_.size());
   }
 }
 
@@ -229,9 +230,7 @@ Status ProjectionEngine::flush_projections() {
 }
 
 Status ProjectionEngine::commit() {
-  std::vector<size_t> all(projections_.size());
-  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-  return commit_members(all);
+  return commit_members(all_members_);
 }
 
 Status ProjectionEngine::commit_members(const std::vector<size_t>& members) {
@@ -270,8 +269,8 @@ Status ProjectionEngine::fold_lane(SharedBatchReader& reader, size_t lane,
   // Bounded by the reader's range: one pass per batch.
   for (auto batch = reader.next(lane); batch != nullptr; batch = reader.next(lane)) {
     for (const EventBatch::Entry& entry : batch->entries) {
-      if (!entry.unreadable.empty()) {
-        for (size_t i : members) note_unreadable(i, entry.seq, entry.unreadable);
+      if (!entry.unreadable.ok()) {
+        for (size_t i : members) note_unreadable(i, entry.seq, entry.unreadable.message());
         continue;
       }
       const EventView view = batch->view(entry);

@@ -31,9 +31,11 @@
 #include "events/event_log.h"
 #include "projections/projection.h"
 
-namespace jobtrail::projections {
-
+namespace jobtrail {
 class SharedBatchReader;
+}
+
+namespace jobtrail::projections {
 
 // Events applied between two commits (each commit is one WriteBatch of state + checkpoints).
 inline constexpr size_t projection_batch_events_max = 16384;
@@ -107,6 +109,7 @@ class ProjectionEngine {
   std::vector<std::unique_ptr<Projection>> projections_;
   std::vector<std::unique_ptr<Writer>> writers_;
   std::vector<ProjectionState> states_;
+  std::vector<size_t> all_members_;  // 0 .. projections_.size()-1, for commit()
   EngineOptions options_;
 };
 

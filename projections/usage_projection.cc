@@ -82,19 +82,24 @@ std::string run_key(std::string_view cluster, std::string_view job, int64_t star
   return key;
 }
 
-std::string rollup_prefix(UsageBy by, std::string_view cluster) {
-  std::string key = "u";
-  key += static_cast<char>(by);
-  keys::put_length_prefixed(&key, cluster);
-  return key;
-}
-
-// Into `key` (cleared first): a rollup key built in a reused buffer.
-void rollup_key_into(std::string* key, UsageBy by, std::string_view cluster, std::string_view value,
-                     uint32_t day) {
+// Into `key` (cleared first): 'u' dimension lp(cluster), the start of every rollup key of
+// one dimension and cluster.
+void rollup_prefix_into(std::string* key, UsageBy by, std::string_view cluster) {
   key->assign(1, 'u');
   key->push_back(static_cast<char>(by));
   keys::put_length_prefixed(key, cluster);
+}
+
+std::string rollup_prefix(UsageBy by, std::string_view cluster) {
+  std::string key;
+  rollup_prefix_into(&key, by, cluster);
+  return key;
+}
+
+// Into `key` (cleared first): a whole rollup key, built in a buffer the caller reuses.
+void rollup_key_into(std::string* key, UsageBy by, std::string_view cluster, std::string_view value,
+                     uint32_t day) {
+  rollup_prefix_into(key, by, cluster);
   keys::put_length_prefixed(key, value);
   keys::put_be32(key, day);
 }

@@ -1,15 +1,25 @@
-#include "projections/batch_reader.h"
+#include "events/batch_reader.h"
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
 
 #include "events/keys.h"
-#include "events/test_db.h"
-#include "projections/fold_fixture.h"
+#include "test_db.h"
 
-namespace jobtrail::projections {
+namespace jobtrail {
 namespace {
+
+// A log of `events` events (seqs 1..events) in `dir`.
+std::unique_ptr<EventLog> log_with_events(const testing::TempDir& dir, int events) {
+  auto log = testing::must_open(dir.sub("db"), testing::writer_options());
+  AppendBatch batch;
+  for (int i = 1; i <= events; ++i) {
+    batch.events.push_back(testing::state_event("c", std::to_string(i), "id/" + std::to_string(i)));
+  }
+  testing::must_append(*log, batch);
+  return log;
+}
 
 // Every entry a lane gets, in order: the seq, and whether it was readable.
 std::vector<std::pair<uint64_t, bool>> read_all(SharedBatchReader& reader, size_t lane,
@@ -18,8 +28,8 @@ std::vector<std::pair<uint64_t, bool>> read_all(SharedBatchReader& reader, size_
   for (auto batch = reader.next(lane); batch != nullptr; batch = reader.next(lane)) {
     REQUIRE(!batch->entries.empty());
     for (const auto& entry : batch->entries) {
-      if (entry.unreadable.empty()) CHECK(batch->view(entry).seq() == entry.seq);
-      out.emplace_back(entry.seq, entry.unreadable.empty());
+      if (entry.unreadable.ok()) CHECK(batch->view(entry).seq() == entry.seq);
+      out.emplace_back(entry.seq, entry.unreadable.ok());
     }
     if (pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
   }
@@ -35,11 +45,11 @@ std::vector<std::pair<uint64_t, bool>> readable(uint64_t from, uint64_t to) {
 }  // namespace
 
 TEST_CASE("each lane gets every event of the range once, in seq order, whatever its pace",
-          "[projections][batch_reader]") {
-  testing::FoldFixture f;
-  for (int j = 1; j <= 50; ++j) f.submit(std::to_string(j), j);
+          "[events][batch_reader]") {
+  testing::TempDir dir;
+  auto log = log_with_events(dir, 50);
   // One batch read ahead at most: the fast lane waits for the slow one, neither loses any.
-  SharedBatchReader reader(f.log(), 3, 47, 2, 4, 1);
+  SharedBatchReader reader(*log, 3, 47, 2, 4, 1);
   std::vector<std::pair<uint64_t, bool>> slow;
   std::thread slow_lane([&] { slow = read_all(reader, 1, 2); });
   auto fast = read_all(reader, 0);
@@ -50,14 +60,12 @@ TEST_CASE("each lane gets every event of the range once, in seq order, whatever 
 }
 
 TEST_CASE("an event that does not verify is an entry naming its seq, and reading goes on",
-          "[projections][batch_reader]") {
-  testing::FoldFixture f;
-  for (int j = 1; j <= 9; ++j) f.submit(std::to_string(j), j);
-  const std::string db = f.dir() + "/db";
-  f.close_log();
-  { testing::RawDb(db).put("log", keys::log_key(5), std::string(40, '\x7f')); }
-  f.reopen_log();
-  SharedBatchReader reader(f.log(), 1, 9, 1, 4);
+          "[events][batch_reader]") {
+  testing::TempDir dir;
+  log_with_events(dir, 9).reset();
+  { testing::RawDb(dir.sub("db")).put("log", keys::log_key(5), std::string(40, '\x7f')); }
+  auto log = testing::must_open(dir.sub("db"), testing::reader_options());
+  SharedBatchReader reader(*log, 1, 9, 1, 4);
   auto entries = read_all(reader, 0);
   auto expected = readable(1, 9);
   expected[4].second = false;
@@ -66,10 +74,10 @@ TEST_CASE("an event that does not verify is an entry naming its seq, and reading
 }
 
 TEST_CASE("stop ends every lane's reading, even one waiting for a batch",
-          "[projections][batch_reader]") {
-  testing::FoldFixture f;
-  for (int j = 1; j <= 40; ++j) f.submit(std::to_string(j), j);
-  SharedBatchReader reader(f.log(), 1, 40, 2, 2, 1);
+          "[events][batch_reader]") {
+  testing::TempDir dir;
+  auto log = log_with_events(dir, 40);
+  SharedBatchReader reader(*log, 1, 40, 2, 2, 1);
   REQUIRE(reader.next(0) != nullptr);
   // Lane 0 takes no more, so lane 1 can run at most the window ahead before it waits.
   std::vector<std::pair<uint64_t, bool>> other;
@@ -81,11 +89,11 @@ TEST_CASE("stop ends every lane's reading, even one waiting for a batch",
   CHECK(reader.next(0) == nullptr);
 }
 
-TEST_CASE("a range past the head ends at the head", "[projections][batch_reader]") {
-  testing::FoldFixture f;
-  for (int j = 1; j <= 5; ++j) f.submit(std::to_string(j), j);
-  SharedBatchReader reader(f.log(), 2, 1000, 1, 16);
+TEST_CASE("a range past the head ends at the head", "[events][batch_reader]") {
+  testing::TempDir dir;
+  auto log = log_with_events(dir, 5);
+  SharedBatchReader reader(*log, 2, 1000, 1, 16);
   CHECK(read_all(reader, 0) == readable(2, 5));
 }
 
-}  // namespace jobtrail::projections
+}  // namespace jobtrail

@@ -1,10 +1,10 @@
-#include "projections/batch_reader.h"
+#include "events/batch_reader.h"
 
 #include <algorithm>
 
 #include "events/assert.h"
 
-namespace jobtrail::projections {
+namespace jobtrail {
 
 void EventBatch::add(const EventView& view) {
   bytes.resize((bytes.size() + 7) & ~size_t{7});
@@ -12,13 +12,13 @@ void EventBatch::add(const EventView& view) {
   bytes.append(view.bytes());
 }
 
-void EventBatch::add_unreadable(uint64_t seq, std::string reason) {
-  JT_ASSERT(!reason.empty());
+void EventBatch::add_unreadable(uint64_t seq, Status reason) {
+  JT_ASSERT(!reason.ok());
   entries.push_back(Entry{seq, 0, 0, std::move(reason)});
 }
 
 EventView EventBatch::view(const Entry& entry) const {
-  JT_ASSERT(entry.unreadable.empty() && entry.offset + entry.size <= bytes.size());
+  JT_ASSERT(entry.unreadable.ok() && entry.offset + entry.size <= bytes.size());
   // Verified when read (the cursor's from_bytes); no second verification.
   return EventView::from_trusted_bytes(std::string_view(bytes).substr(entry.offset, entry.size),
                                        entry.seq);
@@ -55,25 +55,30 @@ void SharedBatchReader::produce(const EventLog& log, uint64_t from, uint64_t unt
   auto cursor = log.scan(from);
   uint64_t expected = from;
   Status failed;
+  // A flag, not expected = until + 1: `until` may be UINT64_MAX (the whole log).
+  bool at_end = from > until;
   // Bounded by the range: each pass takes up to batch_events events, up to `until`.
-  while (failed.ok() && expected <= until) {
+  while (failed.ok() && !at_end) {
     auto batch = std::make_shared<EventBatch>();
     batch->entries.reserve(batch_events_);
-    while (batch->entries.size() < batch_events_ && expected <= until) {
+    while (batch->entries.size() < batch_events_ && !at_end) {
       auto next = cursor->next();
       if (!next.ok()) {
         if (!next.status().is_corruption()) {
           failed = next.status();
           break;
         }
-        batch->add_unreadable(expected++, next.status().message());
+        batch->add_unreadable(expected, next.status());
+        at_end = expected == until;
+        ++expected;
         continue;
       }
       if (!next->has_value() || (*next)->seq() > until) {
-        expected = until + 1;
+        at_end = true;
         break;
       }
       batch->add(**next);
+      at_end = (*next)->seq() == until;
       expected = (*next)->seq() + 1;
     }
     std::unique_lock lock(mutex_);
@@ -109,4 +114,4 @@ std::shared_ptr<const EventBatch> SharedBatchReader::next(size_t lane) {
   return batch;
 }
 
-}  // namespace jobtrail::projections
+}  // namespace jobtrail

@@ -1,6 +1,7 @@
 // SharedBatchReader: reads and verifies a seq range of the log on its own thread, in batches
-// of owned events, for several consumers ("lanes") that each fold every batch at their own
-// pace. A batch is freed when the slowest lane is done with it.
+// of owned events, for several consumers ("lanes") that each take every batch at their own
+// pace. A batch is freed when the slowest lane is done with it. PrefetchCursor is its
+// one-lane, event-at-a-time face; the projection engine's two-lane fold uses it directly.
 //
 // Bounds: at most batches_max batches wait for the slowest lane, plus one in each lane's
 // hands, each of at most batch_events events in one arena. Thread-safety: each lane calls
@@ -20,7 +21,7 @@
 #include "events/event_view.h"
 #include "events/status.h"
 
-namespace jobtrail::projections {
+namespace jobtrail {
 
 // One batch of events, copied out of the cursor (whose views last only until its next call).
 // Each event starts on an 8-byte boundary of `bytes`, as FlatBuffers expects.
@@ -28,13 +29,13 @@ struct EventBatch {
   struct Entry {
     uint64_t seq = 0;
     size_t offset = 0, size = 0;
-    std::string unreadable;  // not empty: this seq did not verify, and why
+    Status unreadable;  // not OK: this seq did not verify (a Corruption naming it)
   };
   std::string bytes;
   std::vector<Entry> entries;
 
   void add(const EventView& view);
-  void add_unreadable(uint64_t seq, std::string reason);
+  void add_unreadable(uint64_t seq, Status reason);
   EventView view(const Entry& entry) const;
 };
 
@@ -72,4 +73,4 @@ class SharedBatchReader {
   std::thread producer_;
 };
 
-}  // namespace jobtrail::projections
+}  // namespace jobtrail
