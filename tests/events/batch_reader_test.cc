@@ -96,4 +96,26 @@ TEST_CASE("a range past the head ends at the head", "[events][batch_reader]") {
   CHECK(read_all(reader, 0) == readable(2, 5));
 }
 
+TEST_CASE("a range up to UINT64_MAX ends after the log's last event, even an unreadable one",
+          "[events][batch_reader]") {
+  testing::TempDir dir;
+  log_with_events(dir, 6).reset();
+  { testing::RawDb(dir.sub("db")).put("log", keys::log_key(6), "not an event"); }
+  auto log = testing::must_open(dir.sub("db"), testing::reader_options());
+  // until + 1 wraps to 0 here: the reader must end on the scan's end, not on arithmetic.
+  SharedBatchReader reader(*log, 1, UINT64_MAX, 1, 4);
+  auto expected = readable(1, 6);
+  expected[5].second = false;
+  CHECK(read_all(reader, 0) == expected);
+  CHECK(reader.status().ok());
+}
+
+TEST_CASE("an empty range yields no batch", "[events][batch_reader]") {
+  testing::TempDir dir;
+  auto log = log_with_events(dir, 5);
+  SharedBatchReader reader(*log, 4, 3, 2, 16);
+  CHECK(reader.next(0) == nullptr);
+  CHECK(reader.next(1) == nullptr);
+}
+
 }  // namespace jobtrail
