@@ -57,10 +57,13 @@ void SharedBatchReader::produce(const EventLog& log, uint64_t from, uint64_t unt
   Status failed;
   // A flag, not expected = until + 1: `until` may be UINT64_MAX (the whole log).
   bool at_end = from > until;
+  size_t bytes_expected = 0;
   // Bounded by the range: each pass takes up to batch_events events, up to `until`.
   while (failed.ok() && !at_end) {
     auto batch = std::make_shared<EventBatch>();
     batch->entries.reserve(batch_events_);
+    // The last batch's size plus an eighth: appends then never move the bytes already copied.
+    batch->bytes.reserve(bytes_expected + bytes_expected / 8);
     while (batch->entries.size() < batch_events_ && !at_end) {
       auto next = cursor->next();
       if (!next.ok()) {
@@ -81,6 +84,7 @@ void SharedBatchReader::produce(const EventLog& log, uint64_t from, uint64_t unt
       at_end = (*next)->seq() == until;
       expected = (*next)->seq() + 1;
     }
+    bytes_expected = batch->bytes.size();
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return stopping_ || window_.size() < batches_max_; });
     if (stopping_) return;

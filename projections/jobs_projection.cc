@@ -20,7 +20,7 @@ Result<JobView> load_stored_view(const EventView& event, const std::string& key,
   if (stored->has_value()) {
     auto view = decode_job_view(**stored);
     if (!view) return Status::corruption("jobs: stored view of " + key + " does not decode");
-    return *view;
+    return std::move(*view);
   }
   JobView view;
   view.cluster = std::string(event.cluster());

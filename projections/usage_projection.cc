@@ -187,7 +187,7 @@ Status UsageProjection::apply(const EventView& event, ProjectionWriter& writer) 
   if (record->partition()) c.partition = record->partition()->str();
 
   const std::string_view cluster = event.cluster();
-  const std::string key = run_key(cluster, event.job_text(), c.start_us);
+  std::string key = run_key(cluster, event.job_text(), c.start_us);
   auto stored = writer.get(key);
   if (!stored.ok()) return stored.status();
   if (stored->has_value()) {  // the same run again: replace what it added
@@ -196,7 +196,7 @@ Status UsageProjection::apply(const EventView& event, ProjectionWriter& writer) 
     JT_RETURN_IF_ERROR(add_contribution(writer, cluster, *earlier, -1));
   }
   JT_RETURN_IF_ERROR(add_contribution(writer, cluster, c, +1));
-  writer.put(key, encode(c));
+  writer.put_owned(std::move(key), encode(c));
   return Status();
 }
 
