@@ -75,6 +75,39 @@ struct KeyHash {
 using Overlay =
     std::unordered_map<std::string, std::optional<std::string>, KeyHash, std::equal_to<>>;
 
+using OverlayEntry = Overlay::value_type;
+
+// The overlay's entries in key order. RocksDB inserts a sorted batch into its memtable
+// skiplist next to the previous key instead of searching from the top, which is most of a
+// commit's cost. The sort compares the first 16 key bytes as two integers (zero-padded, which
+// keeps byte order) and only ties go to a full string comparison: the sort took a twentieth
+// of a rebuild's instructions when every comparison was a string compare.
+std::vector<const OverlayEntry*> sorted_entries(const Overlay& overlay) {
+  struct Item {
+    uint64_t high, low;
+    const OverlayEntry* entry;
+  };
+  const auto word = [](std::string_view key, size_t at) {
+    char bytes[8] = {};
+    if (at < key.size()) key.copy(bytes, 8, at);
+    return keys::get_be64(bytes);
+  };
+  std::vector<Item> items;
+  items.reserve(overlay.size());
+  for (const auto& entry : overlay) {
+    items.push_back(Item{word(entry.first, 0), word(entry.first, 8), &entry});
+  }
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    if (a.high != b.high) return a.high < b.high;
+    if (a.low != b.low) return a.low < b.low;
+    return a.entry->first < b.entry->first;
+  });
+  std::vector<const OverlayEntry*> sorted;
+  sorted.reserve(items.size());
+  for (const Item& item : items) sorted.push_back(item.entry);
+  return sorted;
+}
+
 // One projection's window on its state: overlay first, then the stored state.
 class ProjectionEngine::Writer final : public ProjectionWriter {
  public:
@@ -239,14 +272,7 @@ Status ProjectionEngine::commit_members(const std::vector<size_t>& members) {
   auto batch = log_->new_state_batch();
   for (size_t i : members) {
     Writer& writer = *writers_[i];
-    // In key order: RocksDB inserts a sorted batch into its memtable skiplist next to the
-    // previous key instead of searching from the top, which is most of a commit's cost.
-    std::vector<const std::pair<const std::string, std::optional<std::string>>*> sorted;
-    sorted.reserve(writer.overlay().size());
-    for (const auto& entry : writer.overlay()) sorted.push_back(&entry);
-    std::sort(sorted.begin(), sorted.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
-    for (const auto* entry : sorted) {
+    for (const OverlayEntry* entry : sorted_entries(writer.overlay())) {
       if (entry->second) {
         batch->put(writer.store(), entry->first, *entry->second);
       } else {

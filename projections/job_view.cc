@@ -42,10 +42,11 @@ std::string encode_job_view(const JobView& v) {
   return w.take();
 }
 
-std::optional<JobView> decode_job_view(std::string_view value) {
+bool decode_job_view_into(std::string_view value, JobView* out) {
   ValueReader r(value);
-  if (r.byte() != kJobViewLayout) return std::nullopt;
-  JobView v;
+  if (r.byte() != kJobViewLayout) return false;
+  JobView& v = *out;
+  v = JobView();
   for (std::string* s :
        {&v.cluster, &v.job, &v.raw_state, &v.user, &v.group, &v.account, &v.partition, &v.qos,
         &v.name, &v.work_dir, &v.nodes, &v.reason, &v.array_parent}) {
@@ -74,7 +75,12 @@ std::optional<JobView> decode_job_view(std::string_view value) {
     std::string key = r.str();
     v.fields[key] = r.str();
   }
-  if (!r.ok() || !r.at_end() || v.state > fb::JobState::MAX) return std::nullopt;
+  return r.ok() && r.at_end() && v.state <= fb::JobState::MAX;
+}
+
+std::optional<JobView> decode_job_view(std::string_view value) {
+  JobView v;
+  if (!decode_job_view_into(value, &v)) return std::nullopt;
   return v;
 }
 

@@ -47,6 +47,8 @@ struct JobView {
 
 std::string encode_job_view(const JobView& view);
 std::optional<JobView> decode_job_view(std::string_view value);
+// The same into `out` (reset first); false when `value` does not decode.
+bool decode_job_view_into(std::string_view value, JobView* out);
 
 // The state key of a job: lp(cluster) lp(job), the same bytes as its stream prefix.
 std::string job_state_key(std::string_view cluster, std::string_view job);

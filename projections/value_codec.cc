@@ -2,26 +2,6 @@
 
 namespace jobtrail::projections {
 
-void ValueWriter::u64(uint64_t value) {
-  char buf[10];
-  size_t n = 0;
-  while (value >= 0x80) {
-    buf[n++] = static_cast<char>((value & 0x7f) | 0x80);
-    value >>= 7;
-  }
-  buf[n++] = static_cast<char>(value);
-  out_.append(buf, n);
-}
-
-void ValueWriter::i64(int64_t value) {
-  u64((static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63));
-}
-
-void ValueWriter::str(std::string_view value) {
-  u64(value.size());
-  out_.append(value);
-}
-
 uint64_t ValueReader::u64() {
   uint64_t value = 0;
   for (int shift = 0; shift <= 63 && ok_; shift += 7) {
