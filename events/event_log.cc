@@ -926,6 +926,22 @@ Status EventLog::reset_state(std::string_view store) {
   return created.status();
 }
 
+Status EventLog::flush_state() {
+  Impl& d = *impl_;
+  if (d.options_.mode != EventLogOptions::Mode::kWriter) {
+    return Status::invalid_argument("flush_state on a log opened read-only");
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> stores;
+  {
+    std::lock_guard lock(d.state_mutex_);
+    for (const auto& [name, handle] : d.state_cfs_) stores.push_back(handle);
+  }
+  if (stores.empty()) return Status();
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  return from_rocksdb(d.db_->Flush(flush, stores), "flush projection state");
+}
+
 Status EventLog::compact() {
   Impl& d = *impl_;
   rocksdb::FlushOptions flush;

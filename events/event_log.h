@@ -165,6 +165,10 @@ class EventLog {
       const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
   // Writer only: drops every entry of `store` (its column family is dropped and recreated).
   Status reset_state(std::string_view store);
+  // Writer only: writes every store's memtable out to table files and waits. State skips the
+  // WAL, so until then a crash loses what the memtables hold (the engine refolds it from the
+  // checkpoints); after a long catch-up, this keeps a crash from costing it again.
+  Status flush_state();
 
   // Readers: catch up with what the writer has appended since open (secondary mode) or
   // reopen (read-only mode). Writers: no-op.

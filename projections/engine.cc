@@ -338,6 +338,17 @@ Status ProjectionEngine::catch_up(const EventLog& log, uint64_t until_seq,
   const uint64_t target = std::min(until_seq, log.head());
   const uint64_t from = applied_seq() + 1;
   if (from > target) return Status();
+  JT_RETURN_IF_ERROR(fold(log, from, target, include));
+  // A long catch-up (a rebuild, mostly) ends with its state on disk: state skips the WAL, and
+  // a crash right after must not cost the whole fold again.
+  if (log_ != nullptr && target - from + 1 >= options_.flush_events_min) {
+    JT_RETURN_IF_ERROR(log_->flush_state());
+  }
+  return Status();
+}
+
+Status ProjectionEngine::fold(const EventLog& log, uint64_t from, uint64_t target,
+                              const std::function<bool(const EventView&)>& include) {
   if (log_ != nullptr && !include && projections_.size() >= 2 &&
       target - from + 1 >= options_.lanes_events_min) {
     return catch_up_in_lanes(log, from, target);

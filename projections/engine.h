@@ -41,6 +41,9 @@ namespace jobtrail::projections {
 inline constexpr size_t projection_batch_events_max = 16384;
 // Below this many events a catch-up folds on the calling thread alone.
 inline constexpr uint64_t projection_lanes_events_min = 20'000;
+// A catch-up of at least this many events (about a second of folding) ends with a flush of
+// its state to table files.
+inline constexpr uint64_t projection_flush_events_min = 1'000'000;
 
 struct EngineOptions {
   size_t batch_events = projection_batch_events_max;
@@ -48,6 +51,8 @@ struct EngineOptions {
   std::function<void(uint64_t applied_seq, uint64_t target_seq)> progress;
   // A persistent catch-up of at least this many events folds in two lanes (see above).
   uint64_t lanes_events_min = projection_lanes_events_min;
+  // A persistent catch-up of at least this many events flushes its state when done.
+  uint64_t flush_events_min = projection_flush_events_min;
 };
 
 struct ProjectionState {
@@ -69,7 +74,8 @@ class ProjectionEngine {
       std::vector<std::unique_ptr<Projection>> projections, EngineOptions options);
   ~ProjectionEngine();
 
-  // Applies the events after the checkpoints, up to min(until_seq, head), and commits.
+  // Applies the events after the checkpoints, up to min(until_seq, head), and commits; a
+  // catch-up of flush_events_min events or more then flushes the state to disk.
   // Events for which `include` returns false are skipped (as-of replays); their seqs still
   // advance the checkpoint.
   Status catch_up(const EventLog& log, uint64_t until_seq = UINT64_MAX,
@@ -99,6 +105,9 @@ class ProjectionEngine {
   void note_unreadable(size_t index, uint64_t seq, const std::string& reason);
   Status flush_projections();
   Status commit();
+  // catch_up's fold of from..target, in lanes or on this thread.
+  Status fold(const EventLog& log, uint64_t from, uint64_t target,
+              const std::function<bool(const EventView&)>& include);
   // Flushes and commits the projections at `members` (their state and checkpoints, one batch).
   Status commit_members(const std::vector<size_t>& members);
   Status catch_up_in_lanes(const EventLog& log, uint64_t from, uint64_t target);

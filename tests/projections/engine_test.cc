@@ -216,4 +216,27 @@ TEST_CASE("folding in two lanes gives the serial state byte for byte, at every b
   }
 }
 
+TEST_CASE("a long catch-up ends with its state flushed to table files, a short one does not",
+          "[projections][engine]") {
+  // State skips the WAL: until a flush it lives only in memtables, and a crash would make the
+  // next open fold it all again. A catch-up of flush_events_min events or more flushes.
+  for (const bool long_enough : {false, true}) {
+    INFO("long enough: " << long_enough);
+    testing::FoldFixture f;
+    for (int i = 0; i < 30; ++i) f.submit(std::to_string(i), i);
+    EngineOptions options;
+    options.flush_events_min = long_enough ? 30 : 31;
+    for (const uint64_t lanes_events_min : {uint64_t{1}, UINT64_MAX}) {
+      options.lanes_events_min = lanes_events_min;
+      auto engine = ProjectionEngine::open(f.log(), default_projections(), options);
+      REQUIRE(engine.ok());
+      REQUIRE((*engine)->rebuild(f.log(), {}).ok());
+      CHECK((*engine)->applied_seq() == 30);
+      auto stats = f.log().storage_stats();
+      REQUIRE(stats.ok());
+      CHECK((stats->projection_sst_bytes > 0) == long_enough);
+    }
+  }
+}
+
 }  // namespace jobtrail::projections
