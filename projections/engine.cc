@@ -114,9 +114,12 @@ class ProjectionEngine::Writer final : public ProjectionWriter {
   Writer(EventLog* log, std::string store) : log_(log), store_(std::move(store)) {}
 
   Result<std::optional<std::string>> get(std::string_view key) override {
+    // Every put goes through the filter first, so a key it has never seen is in neither the
+    // overlay nor the store (an erased key reads as absent either way): a rebuild's many
+    // first sightings skip the overlay lookup too.
+    if (written_ && !written_->may_contain(key)) return std::optional<std::string>();
     if (auto it = overlay_.find(key); it != overlay_.end()) return it->second;
     if (log_ == nullptr) return std::optional<std::string>();
-    if (written_ && !written_->may_contain(key)) return std::optional<std::string>();
     return log_->read_state(store_, key);
   }
   void put(std::string_view key, std::string_view value) override {
