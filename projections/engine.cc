@@ -77,34 +77,33 @@ using Overlay =
 
 using OverlayEntry = Overlay::value_type;
 
+// One overlay entry with its first 16 key bytes as two integers (zero-padded, which keeps
+// byte order), so that sorting compares whole strings only on ties.
+struct SortedEntry {
+  uint64_t high, low;
+  const OverlayEntry* entry;
+};
+
 // The overlay's entries in key order. RocksDB inserts a sorted batch into its memtable
 // skiplist next to the previous key instead of searching from the top, which is most of a
-// commit's cost. The sort compares the first 16 key bytes as two integers (zero-padded, which
-// keeps byte order) and only ties go to a full string comparison: the sort took a twentieth
-// of a rebuild's instructions when every comparison was a string compare.
-std::vector<const OverlayEntry*> sorted_entries(const Overlay& overlay) {
-  struct Item {
-    uint64_t high, low;
-    const OverlayEntry* entry;
-  };
+// commit's cost; the sort itself took a twentieth of a rebuild's instructions when every
+// comparison was a string compare.
+std::vector<SortedEntry> sorted_entries(const Overlay& overlay) {
   const auto word = [](std::string_view key, size_t at) {
     char bytes[8] = {};
     if (at < key.size()) key.copy(bytes, 8, at);
     return keys::get_be64(bytes);
   };
-  std::vector<Item> items;
-  items.reserve(overlay.size());
+  std::vector<SortedEntry> sorted;
+  sorted.reserve(overlay.size());
   for (const auto& entry : overlay) {
-    items.push_back(Item{word(entry.first, 0), word(entry.first, 8), &entry});
+    sorted.push_back(SortedEntry{word(entry.first, 0), word(entry.first, 8), &entry});
   }
-  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+  std::sort(sorted.begin(), sorted.end(), [](const SortedEntry& a, const SortedEntry& b) {
     if (a.high != b.high) return a.high < b.high;
     if (a.low != b.low) return a.low < b.low;
     return a.entry->first < b.entry->first;
   });
-  std::vector<const OverlayEntry*> sorted;
-  sorted.reserve(items.size());
-  for (const Item& item : items) sorted.push_back(item.entry);
   return sorted;
 }
 
@@ -174,7 +173,6 @@ ProjectionEngine::ProjectionEngine(EventLog* log,
   for (const auto& p : projections_) {
     writers_.push_back(std::make_unique<Writer>(log_, std::string(p->name())));
     states_.push_back(ProjectionState{std::string(p->name()), p->version(), 0, false});
-    all_members_.push_back(all_members_.size());
   }
 }
 
@@ -266,7 +264,9 @@ Status ProjectionEngine::flush_projections() {
 }
 
 Status ProjectionEngine::commit() {
-  return commit_members(all_members_);
+  std::vector<size_t> all(projections_.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return commit_members(all);
 }
 
 Status ProjectionEngine::commit_members(const std::vector<size_t>& members) {
@@ -275,11 +275,12 @@ Status ProjectionEngine::commit_members(const std::vector<size_t>& members) {
   auto batch = log_->new_state_batch();
   for (size_t i : members) {
     Writer& writer = *writers_[i];
-    for (const OverlayEntry* entry : sorted_entries(writer.overlay())) {
-      if (entry->second) {
-        batch->put(writer.store(), entry->first, *entry->second);
+    for (const SortedEntry& sorted : sorted_entries(writer.overlay())) {
+      const auto& [key, value] = *sorted.entry;
+      if (value) {
+        batch->put(writer.store(), key, *value);
       } else {
-        batch->erase(writer.store(), entry->first);
+        batch->erase(writer.store(), key);
       }
     }
     batch->put(writer.store(), kCheckpointKey,

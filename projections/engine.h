@@ -118,7 +118,6 @@ class ProjectionEngine {
   std::vector<std::unique_ptr<Projection>> projections_;
   std::vector<std::unique_ptr<Writer>> writers_;
   std::vector<ProjectionState> states_;
-  std::vector<size_t> all_members_;  // 0 .. projections_.size()-1, for commit()
   EngineOptions options_;
 };
 

@@ -16,7 +16,8 @@
 namespace jobtrail::projections {
 
 // Writes through a raw cursor into a buffer grown ahead (a varint is at most 10 bytes): a
-// job view is thirty fields, and a capacity check and call per byte run was most of its cost.
+// job view is thirty fields, and an append call with its capacity check per field was about
+// a third of encoding one.
 class ValueWriter {
  public:
   ValueWriter() { out_.resize(kInitialBytes); }

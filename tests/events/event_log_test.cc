@@ -850,5 +850,29 @@ TEST_CASE("compact keeps every event and storage_stats reports the bytes", "[eve
   CHECK(again.appended == 0);
 }
 
+TEST_CASE("flush_state moves projection state from memtables to table files; a reader may not",
+          "[events][event_log]") {
+  TempDir tmp;
+  {
+    auto log = must_open(tmp.path(), writer_options());
+    auto batch = log->new_state_batch();
+    batch->put("jobs", "k1", "v1");
+    batch->put("usage", "k2", "v2");
+    REQUIRE(log->write_state(*batch, false).ok());
+    auto before = log->storage_stats();
+    REQUIRE(before.ok());
+    CHECK(before->projection_sst_bytes == 0);  // written without the WAL: memtables only
+    REQUIRE(log->flush_state().ok());
+    auto after = log->storage_stats();
+    REQUIRE(after.ok());
+    CHECK(after->projection_sst_bytes > 0);
+    CHECK(log->read_state("jobs", "k1").value() == std::optional<std::string>("v1"));
+  }
+  auto reader = must_open(tmp.path(), reader_options());
+  CHECK(reader->read_state("usage", "k2").value() == std::optional<std::string>("v2"));
+  const Status refused = reader->flush_state();
+  CHECK(refused.is_invalid_argument());
+}
+
 }  // namespace
 }  // namespace jobtrail
