@@ -88,6 +88,12 @@ rocksdb::ColumnFamilyOptions cf_options(const std::string& name,
     // them was a twentieth of a rebuild's instructions, for files that live seconds (RocksDB's
     // tuning guide gives the same advice). Levels 1 and up stay LZ4; the bottommost, zstd.
     options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kLZ4Compression};
+    // The bottommost level at zstd's level 1, not its default 3: during a rebuild from empty
+    // every L0 -> L1 compaction is bottommost, and its zstd was 6% of a rebuild's CPU samples.
+    // Level 1 cut a rebuild's CPU by 4% for 0.6% more projection bytes (10 M-event log).
+    options.bottommost_compression_opts = options.compression_opts;
+    options.bottommost_compression_opts.level = 1;
+    options.bottommost_compression_opts.enabled = true;
   }
   if (name == kDedupCf || name.rfind("p.", 0) == 0) {
     // Most dedup lookups miss (new events), and so do a projection's first reads of a new
