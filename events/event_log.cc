@@ -94,6 +94,11 @@ rocksdb::ColumnFamilyOptions cf_options(const std::string& name,
     options.bottommost_compression_opts = options.compression_opts;
     options.bottommost_compression_opts.level = 1;
     options.bottommost_compression_opts.enabled = true;
+    // A commit inserts its keys in sorted order; with a hint per key family (the first byte),
+    // the skiplist moves its last insert position forward instead of searching from the top
+    // when a key lands past it (callgrind, 1.24 M-event rebuild: -0.8% instructions). Most of
+    // an insert's comparisons are Debian's assertion build re-checking the whole splice.
+    options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
   }
   if (name == kDedupCf || name.rfind("p.", 0) == 0) {
     // Most dedup lookups miss (new events), and so do a projection's first reads of a new
