@@ -541,33 +541,88 @@ Result<StoredEvent> EventLog::read(uint64_t seq) const {
   if (s.IsNotFound()) return Status::not_found("no event at seq " + std::to_string(seq));
   JT_RETURN_IF_ERROR(from_rocksdb(s, "read seq " + std::to_string(seq)));
   JT_RETURN_IF_ERROR(event.view().status());
+  event.verified = true;
   return event;
 }
+
+namespace {
+
+// True when `seqs` ascend and their span is at most twice their count: an array's or a job's
+// events that came together. One iterator pass over the span then costs a fraction of a
+// MultiGet, which seeks every key on its own (1.5 us per event for an array's 3000).
+bool dense_ascending(std::span<const uint64_t> seqs) {
+  if (seqs.size() < 2) return false;
+  for (size_t i = 1; i < seqs.size(); ++i) {
+    if (seqs[i] <= seqs[i - 1]) return false;
+  }
+  return seqs.back() - seqs.front() < 2 * seqs.size();
+}
+
+}  // namespace
 
 Result<std::vector<StoredEvent>> EventLog::read_many(std::span<const uint64_t> seqs) const {
   if (seqs.size() > limits::batch_events_max) {
     return Status::limit_exceeded("read_many of " + std::to_string(seqs.size()) + " events");
   }
-  std::vector<std::string> key_bytes;
-  key_bytes.reserve(seqs.size());
-  for (uint64_t seq : seqs) key_bytes.push_back(keys::log_key(seq));
-  std::vector<rocksdb::Slice> slices(key_bytes.begin(), key_bytes.end());
-  std::vector<rocksdb::PinnableSlice> values(seqs.size());
-  std::vector<rocksdb::Status> statuses(seqs.size());
-  if (!seqs.empty()) {
-    impl_->db_->MultiGet(rocksdb::ReadOptions(), impl_->cf(kLog), seqs.size(), slices.data(),
-                         values.data(), statuses.data());
-  }
   std::vector<StoredEvent> events(seqs.size());
-  for (size_t i = 0; i < seqs.size(); ++i) {
-    if (statuses[i].IsNotFound())
-      return Status::not_found("no event at seq " + std::to_string(seqs[i]));
-    JT_RETURN_IF_ERROR(from_rocksdb(statuses[i], "read seq " + std::to_string(seqs[i])));
-    events[i].seq = seqs[i];
-    events[i].bytes.assign(values[i].data(), values[i].size());
-    JT_RETURN_IF_ERROR(events[i].view().status());
+  for (size_t i = 0; i < seqs.size(); ++i) events[i].seq = seqs[i];
+  if (dense_ascending(seqs)) {
+    JT_RETURN_IF_ERROR(read_span(events));
+  } else {
+    JT_RETURN_IF_ERROR(read_scattered(events));
+  }
+  for (StoredEvent& event : events) {
+    JT_RETURN_IF_ERROR(event.view().status());
+    event.verified = true;
   }
   return events;
+}
+
+// Fills `events` (ascending seqs, each set) in one iterator pass from the first to the last.
+Status EventLog::read_span(std::vector<StoredEvent>& events) const {
+  const std::string upper = keys::log_key(events.back().seq + 1);
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db_->NewIterator(options, impl_->cf(kLog)));
+  size_t next = 0;
+  // Bounded by the span, at most 2 * events.size() keys (dense_ascending).
+  for (it->Seek(keys::log_key(events.front().seq)); it->Valid() && next < events.size();
+       it->Next()) {
+    auto seq = keys::decode_log_key(as_slice_string(it->key()));
+    if (!seq) return Status::corruption("a log key is not 8 bytes");
+    if (*seq > events[next].seq) break;  // the wanted seq is missing
+    if (*seq < events[next].seq) continue;
+    events[next].bytes.assign(it->value().data(), it->value().size());
+    ++next;
+  }
+  JT_RETURN_IF_ERROR(
+      from_rocksdb(it->status(), "read seqs from " + std::to_string(events.front().seq)));
+  if (next < events.size()) {
+    return Status::not_found("no event at seq " + std::to_string(events[next].seq));
+  }
+  return Status();
+}
+
+// Fills `events` (each seq set, any order) with one batched MultiGet.
+Status EventLog::read_scattered(std::vector<StoredEvent>& events) const {
+  if (events.empty()) return Status();
+  std::vector<std::string> key_bytes;
+  key_bytes.reserve(events.size());
+  for (const StoredEvent& event : events) key_bytes.push_back(keys::log_key(event.seq));
+  std::vector<rocksdb::Slice> slices(key_bytes.begin(), key_bytes.end());
+  std::vector<rocksdb::PinnableSlice> values(events.size());
+  std::vector<rocksdb::Status> statuses(events.size());
+  impl_->db_->MultiGet(rocksdb::ReadOptions(), impl_->cf(kLog), events.size(), slices.data(),
+                       values.data(), statuses.data());
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (statuses[i].IsNotFound()) {
+      return Status::not_found("no event at seq " + std::to_string(events[i].seq));
+    }
+    JT_RETURN_IF_ERROR(from_rocksdb(statuses[i], "read seq " + std::to_string(events[i].seq)));
+    events[i].bytes.assign(values[i].data(), values[i].size());
+  }
+  return Status();
 }
 
 namespace {

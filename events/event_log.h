@@ -112,8 +112,9 @@ class EventLog {
   uint64_t head() const;  // the last seq, 0 for an empty log
 
   Result<StoredEvent> read(uint64_t seq) const;
-  // Several events at once (one batched RocksDB MultiGet), in the order of `seqs`; every one
-  // must exist and verify. At most limits::batch_events_max per call.
+  // Several events at once, in the order of `seqs`; every one must exist and verify. Seqs
+  // that ascend densely are read in one iterator pass, others with one batched MultiGet.
+  // At most limits::batch_events_max per call.
   Result<std::vector<StoredEvent>> read_many(std::span<const uint64_t> seqs) const;
   // Events with seq >= from, in seq order. The cursor must not outlive the log.
   std::unique_ptr<LogCursor> scan(uint64_t from) const;
@@ -183,6 +184,9 @@ class EventLog {
  private:
   class Impl;
   explicit EventLog(std::unique_ptr<Impl> impl);
+  // read_many's two paths: an iterator over a dense ascending span, or a MultiGet.
+  Status read_span(std::vector<StoredEvent>& events) const;
+  Status read_scattered(std::vector<StoredEvent>& events) const;
   std::unique_ptr<Impl> impl_;
   friend class LogCursor;
   friend class StateBatch;

@@ -173,6 +173,68 @@ TEST_CASE("read returns the exact bytes appended at a seq", "[events][event_log]
   CHECK(log->read(0).status().is_not_found());
 }
 
+// Every read_many answer, in the order asked; fails the test on any error.
+std::vector<StoredEvent> must_read_many(const EventLog& log, const std::vector<uint64_t>& seqs) {
+  auto events = log.read_many(seqs);
+  INFO(events.status().to_string());
+  REQUIRE(events.ok());
+  REQUIRE(events->size() == seqs.size());
+  return std::move(events).value();
+}
+
+TEST_CASE("read_many answers dense and scattered seqs in the order asked, verified once",
+          "[events][event_log]") {
+  TempDir tmp;
+  auto log = must_open(tmp.path(), writer_options());
+  AppendBatch batch = batch_of(300, "rm");
+  must_append(*log, batch);
+
+  // Ascending with gaps, spanning less than twice their count: one iterator pass.
+  std::vector<uint64_t> dense;
+  for (uint64_t s = 10; s <= 200; ++s) {
+    if (s % 3 != 0) dense.push_back(s);
+  }
+  // Out of order, far apart: a MultiGet.
+  const std::vector<uint64_t> scattered{300, 1, 150, 2};
+  for (const auto& seqs : {dense, scattered, iota_seqs(1, 300), std::vector<uint64_t>{42}}) {
+    auto events = must_read_many(*log, seqs);
+    for (size_t i = 0; i < seqs.size(); ++i) {
+      INFO("seq " << seqs[i]);
+      CHECK(events[i].seq == seqs[i]);
+      REQUIRE(events[i].bytes == batch.events[seqs[i] - 1].bytes);
+      CHECK(events[i].verified);
+      auto view = events[i].view();
+      REQUIRE(view.ok());
+      CHECK(view->seq() == seqs[i]);
+    }
+  }
+  CHECK(must_read_many(*log, {}).empty());
+
+  // A seq past the head fails the whole read, on either path, and names the seq.
+  for (const auto& seqs : {std::vector<uint64_t>{298, 299, 300, 301}, {301, 5}}) {
+    auto missing = log->read_many(seqs);
+    CHECK(missing.status().is_not_found());
+    CHECK_THAT(missing.status().message(), Catch::Contains("301"));
+  }
+  auto too_many = log->read_many(iota_seqs(1, limits::batch_events_max + 1));
+  CHECK(too_many.status().code() == Status::Code::kLimitExceeded);
+}
+
+TEST_CASE("a StoredEvent not read from the log verifies its bytes on view", "[events][event_log]") {
+  TempDir tmp;
+  auto log = must_open(tmp.path(), writer_options());
+  must_append(*log, batch_of(1, "sv"));
+  auto stored = log->read(1);
+  REQUIRE(stored.ok());
+  CHECK(stored->verified);
+  StoredEvent copy;
+  copy.seq = 1;
+  copy.bytes = stored->bytes;
+  copy.bytes[8] = 'X';  // the file identifier "JTEV"
+  CHECK_FALSE(copy.verified);
+  CHECK(copy.view().status().is_corruption());
+}
+
 TEST_CASE("scan yields events in seq order from any starting seq", "[events][event_log]") {
   TempDir tmp;
   auto log = must_open(tmp.path(), writer_options());
@@ -804,6 +866,11 @@ TEST_CASE("a corrupt value in the log is a Corruption naming its seq, on read an
   CHECK_THAT(bad.status().message(), Catch::Contains("seq 2"));
   CHECK(log->read(1).ok());
   CHECK(log->read(3).ok());
+  for (const auto& seqs : {std::vector<uint64_t>{1, 2, 3}, {3, 2}}) {  // dense, scattered
+    auto many = log->read_many(seqs);
+    CHECK(many.status().is_corruption());
+    CHECK_THAT(many.status().message(), Catch::Contains("seq 2"));
+  }
 
   // The cursor reports the bad value and then goes on past it.
   auto cursor = log->scan(1);
