@@ -197,6 +197,7 @@ int run_bench_append(const BenchAppendOptions& options, const std::string& self_
 struct BenchReplayOptions {
   uint64_t events = 10'000'000;  // the log's size
   uint32_t queries = 2000;       // history / as-of queries measured
+  uint32_t array_tasks = 1000;   // tasks per array in the log's odd rounds
   std::string data_dir;          // default: the source tree's bundled data/
   std::string scratch_dir;       // default: a fresh folder under /tmp, removed after
   std::string child_mode;        // internal

@@ -452,6 +452,10 @@ void add_bench_commands(CommandLine& c) {
     auto* cmd = bench->add_subcommand(name, about);
     cmd->add_option("--events", o->events, "log size (events)")->capture_default_str();
     cmd->add_option("--queries", o->queries, "queries measured")->capture_default_str();
+    cmd->add_option("--array-tasks", o->array_tasks,
+                    "tasks per array in the generated log (a kept --scratch log keeps its own)")
+        ->check(CLI::Range(2u, 1'000'000u))
+        ->capture_default_str();
     cmd->add_option("--data", o->data_dir, "folder with swf/ traces (default: bundled)");
     cmd->add_option("--scratch", o->scratch_dir, "keep the generated log here (reused)");
     cmd->add_option("--child-mode", o->child_mode)->group("");

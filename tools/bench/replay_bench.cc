@@ -3,7 +3,8 @@
 //
 // The log. Every bundled SWF trace is imported again and again under new cluster names
 // ("lcg-0", "kth-3", ...) until the log holds --events events (10 M by default); odd rounds
-// group each trace's jobs into arrays of 1000 tasks, so the arrays projection has real work.
+// group each trace's jobs into arrays of --array-tasks tasks (1000 by default), so the arrays
+// projection has real work.
 // It is built once per scratch folder (--scratch keeps and reuses it).
 //
 // rebuild: raw scan + verify of every event (the baseline: the least any rebuild must do)
@@ -44,7 +45,6 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-constexpr uint32_t kArrayTasks = 1000;
 constexpr uint32_t kRoundsMax = 200;
 constexpr uint32_t kBaselineQueries = 3;  // each is a scan of the whole log
 
@@ -79,7 +79,7 @@ Status ensure_log(const BenchReplayOptions& o) {
       if ((*log)->head() >= o.events) break;
       ingest::swf::SwfImportOptions import;
       import.cluster = std::string(trace.cluster) + "-" + std::to_string(round);
-      import.array_size = round % 2 == 1 ? kArrayTasks : 0;
+      import.array_size = round % 2 == 1 ? o.array_tasks : 0;
       auto stats = ingest::swf::import_swf(**log, o.data_dir + "/swf/" + trace.file, import);
       if (!stats.ok()) return stats.status();
     }
@@ -192,10 +192,12 @@ json measure_history(const BenchReplayOptions& o) {
     return arrays.size() < 100'000;
   });
   std::vector<double> array_as_of_us;
+  uint64_t array_events_max = 0;  // the most events one queried array has
   for (uint32_t i = 0; i < o.queries && !arrays.empty(); ++i) {
     const auto& [cluster, array] = arrays[random() % arrays.size()];
     auto seqs = projections::array_event_seqs(stored, cluster, array);
     if (!seqs.ok() || seqs->empty()) continue;
+    array_events_max = std::max<uint64_t>(array_events_max, seqs->size());
     auto first = (*log)->read(seqs->front());
     auto last = (*log)->read(seqs->back());
     if (!first.ok() || !last.ok()) continue;
@@ -213,6 +215,8 @@ json measure_history(const BenchReplayOptions& o) {
               {"as_of_history", latency_json(as_of_us)},
               {"as_of_array", latency_json(array_as_of_us)},
               {"arrays", arrays.size()},
+              {"array_tasks", o.array_tasks},
+              {"array_events_max", array_events_max},
               {"ratio", history_p50 > 0 ? percentile(baseline_us, 0.5) / history_p50 : 0}};
 }
 
@@ -242,7 +246,8 @@ Result<json> child(const BenchReplayOptions& o, const std::string& self, const c
                    const char* mode) {
   return run_bench_child({self, "bench", bench, "--child-mode", mode, "--events",
                           std::to_string(o.events), "--scratch", o.scratch_dir, "--data",
-                          o.data_dir, "--queries", std::to_string(o.queries)});
+                          o.data_dir, "--queries", std::to_string(o.queries), "--array-tasks",
+                          std::to_string(o.array_tasks)});
 }
 
 // Prepares the scratch folder and the log; returns false (logged) on failure.
@@ -336,6 +341,9 @@ int run_bench_history(const BenchReplayOptions& given, const std::string& self) 
               (*result)["ratio"].get<double>(),
               static_cast<unsigned long long>((*result)["events"].get<uint64_t>()),
               (*result)["peak_rss_kb"].get<double>() / 1024);
+  std::printf("as_of_array: arrays of up to %llu tasks, up to %llu events each (replayed)\n",
+              static_cast<unsigned long long>((*result)["array_tasks"].get<uint64_t>()),
+              static_cast<unsigned long long>((*result)["array_events_max"].get<uint64_t>()));
   return 0;
 }
 
