@@ -2,10 +2,12 @@
 // move_task() or add_to_remainder(), which keep total == sum(counts) and assert it.
 #include "projections/arrays_projection.h"
 
+#include <map>
 #include <numeric>
 
 #include "events/assert.h"
 #include "events/keys.h"
+#include "events/limits.h"
 #include "projections/job_view.h"
 #include "projections/value_codec.h"
 
@@ -17,6 +19,10 @@ constexpr uint8_t kArrayLayout = 1;
 constexpr char kTaskTag = '\x01';
 constexpr char kEventTag = '\x02';
 constexpr char kRangesTag = '\x03';
+// The journal is canonical, whatever the commit batches were: the fact of seq s lives in the
+// chunk keyed by s rounded down to kJournalChunkSeqs, facts in seq order; a batch appends
+// its facts to the chunks of their seqs.
+constexpr uint64_t kJournalChunkSeqs = uint64_t{1} << 16;
 
 std::string ranges_key(std::string_view summary_key) {
   std::string key(summary_key);
@@ -75,45 +81,211 @@ void move_task(ArrayCounts& a, std::optional<fb::JobState> from, fb::JobState to
   ++a.counts[static_cast<size_t>(to)];
 }
 
-// Folds one event into the decoded arrays and tasks of the current batch; they are written
-// back by ArraysProjection::flush. Only the event-index entry is written per event.
+// One array event reduced to what the fold reads. Built from an EventView when the fold runs
+// on the log, or decoded from the array's journal when an as-of replays one array alone; the
+// string views point into the event or the journal value, alive while the fact is folded.
+//
+// Journal encoding (values under summary 0x02 be64(base), facts concatenated in seq order):
+//   fact   := u64(seq) i64(effective_at_us) i64(observed_at_us) byte(type) byte(flags)
+//             member [byte(state)] [byte(from)] [metadata]
+//   member := u64(max_running) ranges      (flags & kRemainder: a pending remainder row)
+//           | u64(task)                    (otherwise: one task)
+//   state  := present when flags & kHasState (JobSubmitted's state, JobStateChanged's to)
+//   from   := present for JobStateChanged
+//   metadata (JobSubmitted, ArrayDeclared) :=
+//             [str(name)] [str(user)] [str(script)]   (each when its flag is set)
+//             i64(submit_at_us) u64(declared_max_running) [ranges]  (ranges: kHasTasks)
+//   ranges := u64(n) n x (u64(first) u64(last) u64(step))
+struct ArrayFact {
+  uint64_t seq = 0;
+  int64_t effective_at_us = 0, observed_at_us = 0;
+  fb::Body type = fb::Body::NONE;
+  bool remainder = false;         // a pending remainder row; else one task
+  uint32_t task = 0;              // the task, when not a remainder
+  uint32_t max_running = 0;       // the remainder row's throttle ("%4")
+  std::vector<TaskRange> ranges;  // the remainder row's tasks
+  std::optional<fb::JobState> state, from;
+  std::optional<std::string_view> name, user, script;  // absent: the event did not say
+  int64_t submit_at_us = 0;
+  uint32_t declared_max_running = 0;
+  std::optional<std::vector<TaskRange>> declared_tasks;  // ArrayDeclared's task list
+};
+
+constexpr uint8_t kRemainder = 1, kHasState = 2, kHasName = 4, kHasUser = 8, kHasScript = 16,
+                  kHasTasks = 32;
+
+std::optional<std::string_view> optional_sv(const flatbuffers::String* s) {
+  if (s == nullptr) return std::nullopt;
+  return sv(s);
+}
+
+void ranges_from(const flatbuffers::Vector<const fb::TaskRange*>* in, std::vector<TaskRange>* out) {
+  if (in == nullptr) return;
+  for (const fb::TaskRange* r : *in) out->push_back({r->first(), r->last(), r->step()});
+}
+
+ArrayFact fact_from(const EventView& event, const fb::JobKey& job) {
+  ArrayFact f;
+  f.seq = event.seq();
+  f.effective_at_us = event.effective_at_us();
+  f.observed_at_us = event.observed_at_us();
+  f.type = event.type();
+  f.remainder = job.kind() == fb::JobKeyKind::ARRAY_REMAINDER;
+  f.task = job.index();
+  f.max_running = job.max_running();
+  if (f.remainder) ranges_from(job.ranges(), &f.ranges);
+  if (const auto* b = event.as<fb::JobSubmitted>()) {
+    f.state = b->state();
+    f.name = optional_sv(b->name());
+    f.user = optional_sv(b->user());
+    f.submit_at_us = b->submit_at_us();
+  }
+  if (const auto* b = event.as<fb::JobStateChanged>()) {
+    f.state = b->to();
+    f.from = b->from();
+  }
+  if (const auto* b = event.as<fb::ArrayDeclared>()) {
+    f.name = optional_sv(b->name());
+    f.user = optional_sv(b->user());
+    f.script = optional_sv(b->script());
+    f.submit_at_us = b->submit_at_us();
+    f.declared_max_running = b->max_running();
+    if (b->tasks() != nullptr) ranges_from(b->tasks(), &f.declared_tasks.emplace());
+  }
+  return f;
+}
+
+void write_ranges(ValueWriter& w, const std::vector<TaskRange>& ranges) {
+  w.u64(ranges.size());
+  for (const TaskRange& r : ranges) {
+    w.u64(r.first);
+    w.u64(r.last);
+    w.u64(r.step);
+  }
+}
+
+bool read_ranges(ValueReader& r, std::vector<TaskRange>* out) {
+  const uint64_t n = r.u64();
+  if (n > limits::job_key_ranges_max) return false;
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    TaskRange range;
+    range.first = static_cast<uint32_t>(r.u64());
+    range.last = static_cast<uint32_t>(r.u64());
+    range.step = static_cast<uint32_t>(r.u64());
+    if (range.step == 0 || range.last < range.first) return false;
+    out->push_back(range);
+  }
+  return r.ok();
+}
+
+bool has_metadata(fb::Body type) {
+  return type == fb::Body::JobSubmitted || type == fb::Body::ArrayDeclared;
+}
+
+void encode_fact(const ArrayFact& f, ValueWriter& w) {
+  w.u64(f.seq);
+  w.i64(f.effective_at_us);
+  w.i64(f.observed_at_us);
+  w.byte(static_cast<uint8_t>(f.type));
+  w.byte(static_cast<uint8_t>((f.remainder ? kRemainder : 0) | (f.state ? kHasState : 0) |
+                              (f.name ? kHasName : 0) | (f.user ? kHasUser : 0) |
+                              (f.script ? kHasScript : 0) | (f.declared_tasks ? kHasTasks : 0)));
+  if (f.remainder) {
+    w.u64(f.max_running);
+    write_ranges(w, f.ranges);
+  } else {
+    w.u64(f.task);
+  }
+  if (f.state) w.byte(static_cast<uint8_t>(*f.state));
+  if (f.type == fb::Body::JobStateChanged)
+    w.byte(static_cast<uint8_t>(f.from.value_or(fb::JobState::UNKNOWN)));
+  if (!has_metadata(f.type)) return;
+  for (const auto* s : {&f.name, &f.user, &f.script}) {
+    if (*s) w.str(**s);
+  }
+  w.i64(f.submit_at_us);
+  w.u64(f.declared_max_running);
+  if (f.declared_tasks) write_ranges(w, *f.declared_tasks);
+}
+
+// The next fact of a journal value; false (with `r` not ok) when it does not decode.
+bool decode_fact(ValueReader& r, ArrayFact* f) {
+  *f = ArrayFact();
+  f->seq = r.u64();
+  f->effective_at_us = r.i64();
+  f->observed_at_us = r.i64();
+  const uint8_t type = r.byte();
+  const uint8_t flags = r.byte();
+  if (!r.ok() || type > static_cast<uint8_t>(fb::Body::MAX)) return false;
+  f->type = static_cast<fb::Body>(type);
+  f->remainder = (flags & kRemainder) != 0;
+  if (f->remainder) {
+    f->max_running = static_cast<uint32_t>(r.u64());
+    if (!read_ranges(r, &f->ranges)) return false;
+  } else {
+    f->task = static_cast<uint32_t>(r.u64());
+  }
+  const auto read_state = [&r]() -> std::optional<fb::JobState> {
+    const uint8_t state = r.byte();
+    if (state > static_cast<uint8_t>(fb::JobState::MAX)) return std::nullopt;
+    return static_cast<fb::JobState>(state);
+  };
+  if ((flags & kHasState) != 0 && !(f->state = read_state())) return false;
+  if (f->type == fb::Body::JobStateChanged && !(f->from = read_state())) return false;
+  if (has_metadata(f->type)) {
+    for (auto [s, flag] : {std::pair{&f->name, kHasName}, std::pair{&f->user, kHasUser},
+                           std::pair{&f->script, kHasScript}}) {
+      if ((flags & flag) != 0) *s = r.str_view();
+    }
+    f->submit_at_us = r.i64();
+    f->declared_max_running = static_cast<uint32_t>(r.u64());
+    if ((flags & kHasTasks) != 0 && !read_ranges(r, &f->declared_tasks.emplace())) return false;
+  }
+  return r.ok();
+}
+
+// Folds one fact into the decoded arrays and tasks of the current batch; they are written
+// back by ArraysProjection::flush, with the facts appended to the array's journal.
 class ArrayFold {
  public:
-  ArrayFold(const EventView& event, ProjectionWriter& writer, ArraysProjection::Dirty& dirty)
-      : event_(event), writer_(writer), dirty_(dirty) {}
+  ArrayFold(const ArrayFact& fact, std::string_view cluster, std::string summary_key,
+            std::string_view array_text, ProjectionWriter& writer, ArraysProjection::Dirty& dirty)
+      : fact_(fact),
+        cluster_(cluster),
+        summary_key_(std::move(summary_key)),
+        array_text_(array_text),
+        writer_(writer),
+        dirty_(dirty) {}
 
   Status run() {
-    const JobKey key = job_key_from(*event_.header().job());
-    const JobKey parent = key.array_parent();
-    summary_key_ = job_state_key(event_.cluster(), parent.format());
-    auto loaded = load(parent.format());
+    auto loaded = load();
     if (!loaded.ok()) return loaded.status();
     array_ = *loaded;
     fold_metadata();
-    if (key.kind == JobKey::Kind::kArrayRemainder) JT_RETURN_IF_ERROR(fold_remainder(key));
-    if (key.kind == JobKey::Kind::kArrayTask) JT_RETURN_IF_ERROR(fold_task(key.index));
+    if (fact_.remainder) JT_RETURN_IF_ERROR(fold_remainder());
+    if (!fact_.remainder) JT_RETURN_IF_ERROR(fold_task(fact_.task));
     check_invariants(*array_);
-    array_->last_seq = event_.seq();
-    dirty_.event_seqs[summary_key_].push_back(event_.seq());
+    array_->last_seq = fact_.seq;
     return Status();
   }
 
  private:
   // The array's decoded counts: this batch's copy, or the stored one, or a new one.
-  Result<ArrayCounts*> load(const std::string& parent_text) {
+  Result<ArrayCounts*> load() {
     if (auto it = dirty_.arrays.find(summary_key_); it != dirty_.arrays.end()) return &it->second;
     ArrayCounts array;
     auto stored = writer_.get(summary_key_);
     if (!stored.ok()) return stored.status();
     if (!stored->has_value()) {
-      array.cluster = std::string(event_.cluster());
-      array.array = parent_text;
+      array.cluster = std::string(cluster_);
+      array.array = std::string(array_text_);
     } else {
       auto decoded = decode_array_counts(**stored);
       auto ranges = writer_.get(ranges_key(summary_key_));
       if (!ranges.ok()) return ranges.status();
       if (!decoded || !ranges->has_value() || !decode_array_ranges(**ranges, &*decoded)) {
-        return Status::corruption("arrays: stored counts of " + parent_text + " do not decode");
+        return Status::corruption("arrays: stored counts of " + std::string(array_text_) +
+                                  " do not decode");
       }
       array = std::move(*decoded);
     }
@@ -122,34 +294,21 @@ class ArrayFold {
 
   void fold_metadata() {
     ArrayCounts& a = *array_;
-    if (const auto* b = event_.as<fb::JobSubmitted>()) {
-      if (a.name.empty()) a.name = std::string(sv(b->name()));
-      if (a.user.empty()) a.user = std::string(sv(b->user()));
-      if (b->submit_at_us() != 0 && (a.submit_at_us == 0 || b->submit_at_us() < a.submit_at_us)) {
-        a.submit_at_us = b->submit_at_us();
+    if (fact_.type == fb::Body::JobSubmitted) {
+      if (a.name.empty()) a.name = std::string(fact_.name.value_or(""));
+      if (a.user.empty()) a.user = std::string(fact_.user.value_or(""));
+      if (fact_.submit_at_us != 0 && (a.submit_at_us == 0 || fact_.submit_at_us < a.submit_at_us)) {
+        a.submit_at_us = fact_.submit_at_us;
       }
     }
-    if (const auto* b = event_.as<fb::ArrayDeclared>()) {
-      if (b->name() != nullptr) a.name = std::string(sv(b->name()));
-      if (b->user() != nullptr) a.user = std::string(sv(b->user()));
-      if (b->script() != nullptr) a.script = std::string(sv(b->script()));
-      if (b->submit_at_us() != 0) a.submit_at_us = b->submit_at_us();
-      if (b->max_running() != 0) a.max_running = b->max_running();
-      if (b->tasks() != nullptr) {
-        std::vector<TaskRange> ranges;
-        for (const fb::TaskRange* r : *b->tasks()) {
-          ranges.push_back({r->first(), r->last(), r->step()});
-        }
-        add_to_remainder(ranges);
-      }
+    if (fact_.type == fb::Body::ArrayDeclared) {
+      if (fact_.name) a.name = std::string(*fact_.name);
+      if (fact_.user) a.user = std::string(*fact_.user);
+      if (fact_.script) a.script = std::string(*fact_.script);
+      if (fact_.submit_at_us != 0) a.submit_at_us = fact_.submit_at_us;
+      if (fact_.declared_max_running != 0) a.max_running = fact_.declared_max_running;
+      if (fact_.declared_tasks) add_to_remainder(*fact_.declared_tasks);
     }
-  }
-
-  // The state this event gives a task or remainder, if it gives one.
-  std::optional<fb::JobState> new_state() const {
-    if (const auto* b = event_.as<fb::JobSubmitted>()) return b->state();
-    if (const auto* b = event_.as<fb::JobStateChanged>()) return b->to();
-    return std::nullopt;
   }
 
   void add_to_remainder(const std::vector<TaskRange>& ranges) {
@@ -158,23 +317,22 @@ class ArrayFold {
     array_->total += added;
   }
 
-  Status fold_remainder(const JobKey& key) {
-    if (key.max_running != 0) array_->max_running = key.max_running;
-    add_to_remainder(key.ranges);
-    const auto state = new_state();
+  Status fold_remainder() {
+    if (fact_.max_running != 0) array_->max_running = fact_.max_running;
+    add_to_remainder(fact_.ranges);
+    const auto& state = fact_.state;
     if (!state || *state == fb::JobState::PENDING) return Status();
     // The row stands for all its tasks (cancelled while pending, say; or sacct reporting the
     // whole group's run): each task still in the remainder, or still in the state the row
     // leaves, takes the new state. Bounded by the row's ranges.
-    const auto* change = event_.as<fb::JobStateChanged>();
-    for (const TaskRange& r : key.ranges) {
+    for (const TaskRange& r : fact_.ranges) {
       for (uint64_t id = r.first; id <= r.last; id += r.step) {
         const auto task = static_cast<uint32_t>(id);
         bool follows = array_->remainder.contains(task);
-        if (!follows && change != nullptr) {
+        if (!follows && fact_.from) {
           auto current = load_task(task_key(summary_key_, task), task);
           if (!current.ok()) return current.status();
-          follows = (*current)->has_value() && (**current)->state == change->from();
+          follows = (*current)->has_value() && (**current)->state == *fact_.from;
         }
         if (follows) JT_RETURN_IF_ERROR(set_task_state(task, *state));
       }
@@ -183,9 +341,8 @@ class ArrayFold {
   }
 
   Status fold_task(uint32_t task) {
-    const auto state = new_state();
-    if (!state) return Status();
-    return set_task_state(task, *state);
+    if (!fact_.state) return Status();
+    return set_task_state(task, *fact_.state);
   }
 
   // The task's entry: this batch's copy or the stored one; nullopt for a task never seen.
@@ -216,21 +373,23 @@ class ArrayFold {
     if (!previous.ok()) return previous.status();
     std::optional<fb::JobState> from;
     if (const std::optional<ArrayTask>& p = **previous; p.has_value()) {
-      if (event_.effective_at_us() < p->effective_at_us) return Status();  // late: history only
+      if (fact_.effective_at_us < p->effective_at_us) return Status();  // late: history only
       from = p->state;
     } else if (array_->remainder.erase(task)) {
       from = fb::JobState::PENDING;  // it was counted in the remainder
     }
     array_->seen.insert(task);
     move_task(*array_, from, state);
-    dirty_.tasks[key] = ArrayTask{task, state, event_.effective_at_us(), event_.seq()};
+    dirty_.tasks[key] = ArrayTask{task, state, fact_.effective_at_us, fact_.seq};
     return Status();
   }
 
-  const EventView& event_;
+  const ArrayFact& fact_;
+  std::string_view cluster_;
+  std::string summary_key_;
+  std::string_view array_text_;
   ProjectionWriter& writer_;
   ArraysProjection::Dirty& dirty_;
-  std::string summary_key_;
   ArrayCounts* array_ = nullptr;
   std::optional<ArrayTask> found_task_;
 };
@@ -248,7 +407,7 @@ Status ArraysProjection::apply(const EventView& event, ProjectionWriter& writer)
     case fb::Body::JobStateChanged:
     case fb::Body::ArrayDeclared:
     case fb::Body::JobFieldsUpdated:
-      return ArrayFold(event, writer, dirty_).run();
+      break;
     case fb::Body::NONE:
     case fb::Body::ClusterRegistered:
     case fb::Body::AccountingRecorded:
@@ -256,40 +415,63 @@ Status ArraysProjection::apply(const EventView& event, ProjectionWriter& writer)
     case fb::Body::SourceStatus:
       return Status();
   }
+  const std::string parent = job_key_from(*job).array_parent().format();
+  std::string summary_key = job_state_key(event.cluster(), parent);
+  const ArrayFact fact = fact_from(event, *job);
+  JT_RETURN_IF_ERROR(ArrayFold(fact, event.cluster(), summary_key, parent, writer, dirty_).run());
+  std::vector<ArraysProjection::JournalChunk>& chunks = dirty_.journal[std::move(summary_key)];
+  const uint64_t base = fact.seq - fact.seq % kJournalChunkSeqs;
+  if (chunks.empty() || chunks.back().base != base) chunks.push_back({base, {}});
+  ValueWriter w;
+  encode_fact(fact, w);
+  chunks.back().facts += w.take();
   return Status();
 }
 
 namespace {
 
-// The event index is canonical, whatever the commit batches were: seq s lives in the chunk
-// keyed by s rounded down to kEventChunkSeqs, whose value is the varint deltas of its seqs
-// (the first from 0). Appending reads the chunk's last seq, then adds deltas after it.
-constexpr uint64_t kEventChunkSeqs = uint64_t{1} << 16;
+std::string journal_key(std::string_view summary_key, uint64_t base) {
+  std::string key(summary_key);
+  key.push_back(kEventTag);
+  keys::put_be64(&key, base);
+  return key;
+}
 
-Status append_event_seqs(const std::string& summary_key, const std::vector<uint64_t>& seqs,
-                         ProjectionWriter& writer) {
-  for (size_t i = 0; i < seqs.size();) {
-    const uint64_t base = seqs[i] - seqs[i] % kEventChunkSeqs;
-    std::string chunk_key = summary_key;
-    chunk_key.push_back(kEventTag);
-    keys::put_be64(&chunk_key, base);
-    auto stored = writer.get(chunk_key);
+// Appends a batch's facts to the chunks they belong to.
+Status append_journal(const std::string& summary_key,
+                      const std::vector<ArraysProjection::JournalChunk>& chunks,
+                      ProjectionWriter& writer) {
+  for (const ArraysProjection::JournalChunk& chunk : chunks) {
+    std::string key = journal_key(summary_key, chunk.base);
+    auto stored = writer.get(key);
     if (!stored.ok()) return stored.status();
-    std::string value = stored->value_or("");
-    uint64_t last = 0;
-    for (ValueReader r(value); !r.at_end();) {
-      last += r.u64();
-      if (!r.ok()) return Status::corruption("arrays: an event-index chunk does not decode");
-    }
-    ValueWriter w;
-    for (; i < seqs.size() && seqs[i] < base + kEventChunkSeqs; ++i) {
-      JT_ASSERT(seqs[i] > last);
-      w.u64(seqs[i] - last);
-      last = seqs[i];
-    }
-    writer.put(chunk_key, value + w.take());
+    std::string value = std::move(*stored).value_or("");
+    value += chunk.facts;
+    writer.put_owned(std::move(key), std::move(value));
   }
   return Status();
+}
+
+// Visits every fact of the array's journal in seq order, until visit returns false.
+Status for_each_fact(const StateSource& state, std::string_view cluster, std::string_view array,
+                     const std::function<bool(const ArrayFact&)>& visit) {
+  std::string prefix = job_state_key(cluster, array);
+  prefix.push_back(kEventTag);
+  Status error;
+  JT_RETURN_IF_ERROR(state.scan(prefix, [&](std::string_view key, std::string_view value) {
+    if (key.size() != prefix.size() + 8) return true;
+    ArrayFact fact;
+    for (ValueReader r(value); !r.at_end();) {
+      if (!decode_fact(r, &fact)) {
+        error = Status::corruption("arrays: a journal entry of " + std::string(array) +
+                                   " does not decode");
+        return false;
+      }
+      if (!visit(fact)) return false;
+    }
+    return true;
+  }));
+  return error;
 }
 
 }  // namespace
@@ -302,10 +484,10 @@ Status ArraysProjection::flush(ProjectionWriter& writer) {
   for (const auto& [key, task] : dirty_.tasks) {
     writer.put(key, encode_task(task.state, task.effective_at_us, task.seq));
   }
-  for (const auto& [key, seqs] : dirty_.event_seqs) {
-    JT_RETURN_IF_ERROR(append_event_seqs(key, seqs, writer));
+  for (const auto& [key, facts] : dirty_.journal) {
+    JT_RETURN_IF_ERROR(append_journal(key, facts, writer));
   }
-  dirty_.event_seqs.clear();
+  dirty_.journal.clear();
   dirty_.arrays.clear();
   dirty_.tasks.clear();
   return Status();
@@ -401,23 +583,51 @@ Status for_each_array_task(const StateSource& state, std::string_view cluster,
 
 Result<std::vector<uint64_t>> array_event_seqs(const StateSource& state, std::string_view cluster,
                                                std::string_view array) {
-  std::string prefix = job_state_key(cluster, array);
-  prefix.push_back(kEventTag);
   std::vector<uint64_t> seqs;
-  Status error;
-  JT_RETURN_IF_ERROR(state.scan(prefix, [&](std::string_view key, std::string_view value) {
-    if (key.size() != prefix.size() + 8) return true;
-    ValueReader r(value);
-    uint64_t seq = 0;
-    while (!r.at_end() && r.ok()) {
-      seq += r.u64();
-      seqs.push_back(seq);
-    }
-    if (!r.ok()) error = Status::corruption("arrays: an event-index chunk does not decode");
-    return r.ok();
+  JT_RETURN_IF_ERROR(for_each_fact(state, cluster, array, [&](const ArrayFact& fact) {
+    seqs.push_back(fact.seq);
+    return true;
   }));
-  if (!error.ok()) return error;
   return seqs;
+}
+
+// A ProjectionWriter over a map, for a replay that keeps its state in memory.
+class MapWriter final : public ProjectionWriter {
+ public:
+  Result<std::optional<std::string>> get(std::string_view key) override {
+    auto it = entries_.find(std::string(key));
+    if (it == entries_.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+  void put(std::string_view key, std::string_view value) override {
+    entries_[std::string(key)] = std::string(value);
+  }
+  void erase(std::string_view key) override { entries_.erase(std::string(key)); }
+  void note(std::string_view) override {}  // an as-of answer has no use for notes
+  std::map<std::string, std::string> take() { return std::move(entries_); }
+
+ private:
+  std::map<std::string, std::string> entries_;
+};
+
+Result<std::optional<ArrayCounts>> replay_array(
+    const StateSource& state, std::string_view cluster, std::string_view array,
+    const std::function<bool(int64_t effective_at_us, int64_t observed_at_us)>& include) {
+  const std::string summary_key = job_state_key(cluster, array);
+  ArraysProjection::Dirty dirty;
+  MapWriter writer;
+  Status failure;
+  JT_RETURN_IF_ERROR(for_each_fact(state, cluster, array, [&](const ArrayFact& fact) {
+    if (!include(fact.effective_at_us, fact.observed_at_us)) return true;
+    failure = ArrayFold(fact, cluster, summary_key, array, writer, dirty).run();
+    return failure.ok();
+  }));
+  JT_RETURN_IF_ERROR(failure);
+  for (const auto& [key, counts] : dirty.arrays) {
+    writer.put(key, encode_array_counts(counts));
+    writer.put(ranges_key(key), encode_array_ranges(counts));
+  }
+  return read_array(MemoryState(writer.take()), cluster, array);
 }
 
 Status for_each_array(const StateSource& state, std::string_view cluster,

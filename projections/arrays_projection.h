@@ -7,8 +7,9 @@
 //                              decodes: small, whatever the array's size or history)
 //   summary 0x01 be32(task) -> the task's state, effective time and seq
 //   summary 0x03            -> the remainder and seen run sets (read by the fold)
-//   summary 0x02 be64(base) -> the seqs in [base, base + 65536) of the events that touched
-//                              the array, as varint deltas (as-of replays)
+//   summary 0x02 be64(base) -> the journal: the fold's inputs from each event in
+//                              [base, base + 65536) that touched the array, so that an as-of
+//                              replays the array without reading the log
 //
 // A pending remainder ("123_[5-20%4]", "123456[].server") counts each of its tasks as PENDING;
 // when a task shows up on its own it moves out of the remainder. Invariant (asserted after
@@ -54,15 +55,22 @@ class ArraysProjection final : public Projection {
   // 2: run sets stored apart from counts; 3: event index in one chunk per array and batch;
   // 4: a remainder row's state change moves the tasks it left in its previous state;
   // 5: event-index chunks keyed by seq span, the same whatever the commit batches
-  uint32_t version() const override { return 5; }
+  // 6: the event index holds each event's fold inputs (the journal), not just its seq
+  uint32_t version() const override { return 6; }
   Status apply(const EventView& event, ProjectionWriter& writer) override;
   Status flush(ProjectionWriter& writer) override;
 
-  // Arrays and tasks touched since the last flush, decoded, by state key.
+  // A batch's encoded facts (see the journal grammar in the .cc) of seqs in one chunk.
+  struct JournalChunk {
+    uint64_t base = 0;  // the chunk's first seq
+    std::string facts;
+  };
+  // Arrays and tasks touched since the last flush, decoded, by state key, and the facts
+  // the batch adds to each array's journal.
   struct Dirty {
     std::unordered_map<std::string, ArrayCounts> arrays;
     std::unordered_map<std::string, ArrayTask> tasks;
-    std::unordered_map<std::string, std::vector<uint64_t>> event_seqs;  // by summary key
+    std::unordered_map<std::string, std::vector<JournalChunk>> journal;  // by summary key
   };
 
  private:
@@ -87,6 +95,12 @@ Status for_each_array_task(const StateSource& state, std::string_view cluster,
 // Seqs of every event that touched the array, ascending.
 Result<std::vector<uint64_t>> array_event_seqs(const StateSource& state, std::string_view cluster,
                                                std::string_view array);
+// The array's counts folded from just the events `include` admits (given each one's
+// effective and observed time), in seq order, from the array's journal: no log read.
+// nullopt when no admitted event touched the array.
+Result<std::optional<ArrayCounts>> replay_array(
+    const StateSource& state, std::string_view cluster, std::string_view array,
+    const std::function<bool(int64_t effective_at_us, int64_t observed_at_us)>& include);
 // Every array's counts, in key order; `cluster` narrows.
 Status for_each_array(const StateSource& state, std::string_view cluster,
                       const std::function<bool(const ArrayCounts&)>& visit);

@@ -21,12 +21,16 @@ int64_t ValueReader::i64() {
 }
 
 std::string ValueReader::str() {
+  return std::string(str_view());
+}
+
+std::string_view ValueReader::str_view() {
   const uint64_t length = u64();
   if (!ok_ || length > in_.size()) {
     ok_ = false;
     return {};
   }
-  std::string value(in_.substr(0, length));
+  const std::string_view value = in_.substr(0, length);
   in_.remove_prefix(length);
   return value;
 }

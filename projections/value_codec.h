@@ -65,6 +65,7 @@ class ValueReader {
   uint64_t u64();
   int64_t i64();
   std::string str();
+  std::string_view str_view();  // into the input
   uint8_t byte();
   bool ok() const { return ok_; }
   bool at_end() const { return in_.empty(); }

@@ -25,8 +25,11 @@ namespace jobtrail::replay {
 struct AsOf {
   int64_t time_us = 0;
   bool observed = false;
+  bool includes(int64_t effective_at_us, int64_t observed_at_us) const {
+    return (observed ? observed_at_us : effective_at_us) <= time_us;
+  }
   bool includes(const EventView& event) const {
-    return (observed ? event.observed_at_us() : event.effective_at_us()) <= time_us;
+    return includes(event.effective_at_us(), event.observed_at_us());
   }
 };
 
@@ -36,9 +39,9 @@ Result<projections::MemoryState> jobs_as_of(
     const EventLog& log, const AsOf& as_of,
     const std::function<void(uint64_t applied_seq, uint64_t head)>& progress);
 
-// The array as of T, from the array's own events (listed by the stored arrays state).
-Result<std::optional<projections::ArrayCounts>> array_as_of(const EventLog& log,
-                                                            const projections::StateSource& arrays,
+// The array as of T, replayed from the array's own journal in the stored arrays state (the
+// fold's inputs of each of its events): no log read, no other array's events.
+Result<std::optional<projections::ArrayCounts>> array_as_of(const projections::StateSource& arrays,
                                                             std::string_view cluster,
                                                             std::string_view array,
                                                             const AsOf& as_of);

@@ -61,6 +61,20 @@ class FoldFixture {
     append(builder_.job_fields_updated(header(cluster, job, at_s), changes));
   }
 
+  // An array declared with its task ranges (a PBS or ssync-style declaration; the job key is
+  // the array's parent or remainder form).
+  void declare(const std::string& job, std::vector<TaskRange> tasks, int64_t at_s,
+               uint32_t max_running = 0, const std::string& cluster = "c") {
+    ArrayDeclaredFields f;
+    f.name = "declared " + job;
+    f.user = "bob";
+    f.script = "run.sh";
+    f.tasks = std::move(tasks);
+    f.max_running = max_running;
+    f.submit_at_us = at_s * 1'000'000;
+    append(builder_.array_declared(header(cluster, job, at_s), f));
+  }
+
   // A dependency declaration part of `job` on `targets` (in `target_cluster`; empty: the same).
   void depend(const std::string& job, fb::DependencyKind kind, std::vector<std::string> targets,
               int64_t at_s, const std::string& cluster = "c", uint32_t part = 0,

@@ -204,8 +204,7 @@ json measure_history(const BenchReplayOptions& o) {
     int64_t a = first->view()->effective_at_us(), b = last->view()->effective_at_us();
     std::uniform_int_distribution<int64_t> at(std::min(a, b), std::max(a, b));
     const auto t0 = Clock::now();
-    auto counts =
-        replay::array_as_of(**log, stored, cluster, array, replay::AsOf{at(random), false});
+    auto counts = replay::array_as_of(stored, cluster, array, replay::AsOf{at(random), false});
     array_as_of_us.push_back(seconds_since(t0) * 1e6);
   }
   const double history_p50 = percentile(history_us, 0.5);

@@ -148,7 +148,7 @@ int as_of_array(const EventLog& log, const replay::AsOf& as_of, const std::strin
     spdlog::error("{}", now.status().to_string());
     return 1;
   }
-  auto then = replay::array_as_of(log, arrays, now->cluster, now->array, as_of);
+  auto then = replay::array_as_of(arrays, now->cluster, now->array, as_of);
   if (!then.ok()) {
     spdlog::error("{}", then.status().to_string());
     return 1;

@@ -327,7 +327,7 @@ Result<Answer> as_of_query(const Route& r) {
     projections::StoredState arrays(r.log, std::string(projections::ArraysProjection::kName));
     auto now = resolve_array(r.log, arrays, *id, cluster);
     if (!now.ok()) return now.status();
-    auto then = replay::array_as_of(r.log, arrays, now->cluster, now->array, as_of);
+    auto then = replay::array_as_of(arrays, now->cluster, now->array, as_of);
     if (!then.ok()) return then.status();
     projections::ArrayCounts empty;
     empty.cluster = now->cluster;
