@@ -8,7 +8,7 @@
 //   summary 0x01 be32(task) -> the task's state, effective time and seq
 //   summary 0x03            -> the remainder and seen run sets (read by the fold)
 //   summary 0x02 be64(base) -> the journal: the fold's inputs from each event in
-//                              [base, base + 65536) that touched the array, so that an as-of
+//                              [base, base + 4096) that touched the array, so that an as-of
 //                              replays the array without reading the log
 //
 // A pending remainder ("123_[5-20%4]", "123456[].server") counts each of its tasks as PENDING;
