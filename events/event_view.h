@@ -57,9 +57,10 @@ struct StoredEvent {
   // size prefix (verifying again was half the time of an as-of over an array's 4000 events).
   // Whoever changes `bytes` clears it.
   bool verified = false;
-  // Valid while this StoredEvent is alive and unmoved-from; verifies unless `verified`.
+  // Valid while this StoredEvent is alive and unmoved-from; verifies unless `verified` (a
+  // moved-from event has no bytes, and reads as corrupt).
   Result<EventView> view() const {
-    if (verified) return EventView::from_trusted_bytes(bytes, seq);
+    if (verified && !bytes.empty()) return EventView::from_trusted_bytes(bytes, seq);
     return EventView::from_bytes(bytes, seq);
   }
 };

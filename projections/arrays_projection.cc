@@ -7,7 +7,7 @@
 
 #include "events/assert.h"
 #include "events/keys.h"
-#include "events/limits.h"
+#include "projections/engine.h"
 #include "projections/job_view.h"
 #include "projections/value_codec.h"
 
@@ -168,7 +168,7 @@ void write_ranges(ValueWriter& w, const std::vector<TaskRange>& ranges) {
 
 bool read_ranges(ValueReader& r, std::vector<TaskRange>* out) {
   const uint64_t n = r.u64();
-  if (n > limits::job_key_ranges_max) return false;
+  if (n > r.remaining() / 3) return false;  // each range takes 3 bytes or more
   for (uint64_t i = 0; i < n && r.ok(); ++i) {
     TaskRange range;
     range.first = static_cast<uint32_t>(r.u64());
@@ -409,7 +409,7 @@ Status ArraysProjection::apply(const EventView& event, ProjectionWriter& writer)
     case fb::Body::JobStateChanged:
     case fb::Body::ArrayDeclared:
     case fb::Body::JobFieldsUpdated:
-      break;
+      return fold_event(event, *job, writer);
     case fb::Body::NONE:
     case fb::Body::ClusterRegistered:
     case fb::Body::AccountingRecorded:
@@ -417,9 +417,14 @@ Status ArraysProjection::apply(const EventView& event, ProjectionWriter& writer)
     case fb::Body::SourceStatus:
       return Status();
   }
-  const std::string parent = job_key_from(*job).array_parent().format();
+  return Status();  // a body type newer than this build: not an array fact
+}
+
+Status ArraysProjection::fold_event(const EventView& event, const fb::JobKey& job,
+                                    ProjectionWriter& writer) {
+  const std::string parent = job_key_from(job).array_parent().format();
   std::string summary_key = job_state_key(event.cluster(), parent);
-  const ArrayFact fact = fact_from(event, *job);
+  const ArrayFact fact = fact_from(event, job);
   JT_RETURN_IF_ERROR(ArrayFold(fact, event.cluster(), summary_key, parent, writer, dirty_).run());
   std::vector<ArraysProjection::JournalChunk>& chunks = dirty_.journal[std::move(summary_key)];
   const uint64_t base = fact.seq - fact.seq % kJournalChunkSeqs;
@@ -464,7 +469,8 @@ Status for_each_fact(const StateSource& state, std::string_view cluster, std::st
     if (key.size() != prefix.size() + 8) return true;
     ArrayFact fact;
     for (ValueReader r(value); !r.at_end();) {
-      if (!decode_fact(r, &fact)) {
+      const uint64_t previous_seq = fact.seq;
+      if (!decode_fact(r, &fact) || fact.seq <= previous_seq) {
         error = Status::corruption("arrays: a journal entry of " + std::string(array) +
                                    " does not decode");
         return false;
@@ -615,6 +621,18 @@ class MapWriter final : public ProjectionWriter {
 Result<std::optional<ArrayCounts>> replay_array(
     const StateSource& state, std::string_view cluster, std::string_view array,
     const std::function<bool(int64_t effective_at_us, int64_t observed_at_us)>& include) {
+  // Journals of another version (a state an older writer still holds) are not this grammar.
+  auto checkpoint = state.get(kCheckpointKey);
+  if (!checkpoint.ok()) return checkpoint.status();
+  uint64_t applied_seq = 0;
+  uint32_t version = 0;
+  if (checkpoint->has_value() && decode_checkpoint(**checkpoint, &applied_seq, &version) &&
+      version != ArraysProjection().version()) {
+    return Status::unavailable("the stored arrays state is version " + std::to_string(version) +
+                               ", this jobtrail replays version " +
+                               std::to_string(ArraysProjection().version()) +
+                               ": let a writer catch it up (jobtrail rebuild arrays)");
+  }
   const std::string summary_key = job_state_key(cluster, array);
   ArraysProjection::Dirty dirty;
   MapWriter writer;

@@ -56,7 +56,8 @@ class ArraysProjection final : public Projection {
   // 4: a remainder row's state change moves the tasks it left in its previous state;
   // 5: event-index chunks keyed by seq span, the same whatever the commit batches
   // 6: the event index holds each event's fold inputs (the journal), not just its seq
-  uint32_t version() const override { return 6; }
+  // 7: journal chunks of 4096 seqs
+  uint32_t version() const override { return 7; }
   Status apply(const EventView& event, ProjectionWriter& writer) override;
   Status flush(ProjectionWriter& writer) override;
 
@@ -74,6 +75,7 @@ class ArraysProjection final : public Projection {
   };
 
  private:
+  Status fold_event(const EventView& event, const fb::JobKey& job, ProjectionWriter& writer);
   Dirty dirty_;
 };
 

@@ -69,6 +69,7 @@ class ValueReader {
   uint8_t byte();
   bool ok() const { return ok_; }
   bool at_end() const { return in_.empty(); }
+  size_t remaining() const { return in_.size(); }
 
  private:
   std::string_view in_;

@@ -1,8 +1,5 @@
 #include "replay/as_of.h"
 
-#include <algorithm>
-
-#include "events/limits.h"
 #include "projections/engine.h"
 #include "projections/jobs_projection.h"
 

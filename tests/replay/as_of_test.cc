@@ -160,27 +160,79 @@ TEST_CASE("an array as of any instant, replayed from its journal, equals a fold 
   }
 }
 
-TEST_CASE("a damaged journal entry is a corruption, not a wrong count", "[replay][as_of]") {
-  testing::FoldFixture f;
-  f.submit("4_[1-3]", 100);
-  f.change("4_1", S::PENDING, S::RUNNING, 300);
-  f.fold();
+// The key of array `array`'s first journal chunk in `f`'s stored state.
+std::string first_journal_key(testing::FoldFixture& f, const std::string& array) {
   std::string journal_key;
   projections::StoredState arrays(f.log(), "arrays");
   REQUIRE(arrays
-              .scan(projections::job_state_key("c", "4") + '\x02',
+              .scan(projections::job_state_key("c", array) + '\x02',
                     [&](std::string_view key, std::string_view) {
                       journal_key = std::string(key);
                       return false;
                     })
               .ok());
   REQUIRE_FALSE(journal_key.empty());
+  return journal_key;
+}
+
+void put_arrays_state(testing::FoldFixture& f, const std::string& key, const std::string& value) {
   auto batch = f.log().new_state_batch();
-  batch->put("arrays", journal_key, std::string("\x01\x02\x03", 3));  // a fact cut short
+  batch->put("arrays", key, value);
   REQUIRE(f.log().write_state(*batch, true).ok());
+}
+
+TEST_CASE("a damaged or reordered journal entry is a corruption, not a wrong count",
+          "[replay][as_of]") {
+  testing::FoldFixture f;
+  f.submit("4_[1-3]", 100);
+  f.change("4_1", S::PENDING, S::RUNNING, 300);
+  f.fold();
+  projections::StoredState arrays(f.log(), "arrays");
+  const std::string key = first_journal_key(f, "4");
+  auto whole = arrays.get(key);
+  REQUIRE(whole.ok());
+  REQUIRE(whole->has_value());
+  SECTION("a fact cut short") {
+    put_arrays_state(f, key, std::string("\x01\x02\x03", 3));
+  }
+  SECTION("the same facts twice: seqs no longer ascend") {
+    put_arrays_state(f, key, **whole + **whole);
+  }
   auto replayed = array_as_of(arrays, "c", "4", at(1000));
   CHECK(replayed.status().is_corruption());
   CHECK_THAT(replayed.status().message(), Catch::Contains("journal"));
+}
+
+TEST_CASE("an as-of refuses a journal of another arrays version with what to do",
+          "[replay][as_of]") {
+  testing::FoldFixture f;
+  f.submit("4_[1-3]", 100);
+  f.fold();
+  put_arrays_state(f, std::string(projections::kCheckpointKey),
+                   projections::encode_checkpoint(f.log().head(), 5));
+  projections::StoredState arrays(f.log(), "arrays");
+  auto replayed = array_as_of(arrays, "c", "4", at(1000));
+  CHECK(replayed.status().code() == Status::Code::kUnavailable);
+  CHECK_THAT(replayed.status().message(), Catch::Contains("version 5"));
+  CHECK_THAT(replayed.status().message(), Catch::Contains("rebuild arrays"));
+}
+
+TEST_CASE("a declaration of more task ranges than a job key may hold replays whole",
+          "[replay][as_of]") {
+  testing::FoldFixture f;
+  std::vector<TaskRange> ranges;
+  for (uint32_t i = 0; i < 2000; ++i) ranges.push_back({i * 4, i * 4 + 1, 1});
+  f.declare("8[].srv", ranges, 100);
+  f.change("8[5].srv", S::PENDING, S::RUNNING, 200);  // a declared task
+  f.fold();
+  projections::StoredState arrays(f.log(), "arrays");
+  auto now = projections::read_array(arrays, "c", "8[].srv");
+  REQUIRE(now.ok());
+  REQUIRE(now->has_value());
+  CHECK((*now)->total == 4000);
+  auto replayed = array_as_of(arrays, "c", "8[].srv", at(1000));
+  REQUIRE(replayed.ok());
+  CHECK(*replayed == *now);
 }
 
 }  // namespace jobtrail::replay

@@ -205,6 +205,7 @@ json measure_history(const BenchReplayOptions& o) {
     std::uniform_int_distribution<int64_t> at(std::min(a, b), std::max(a, b));
     const auto t0 = Clock::now();
     auto counts = replay::array_as_of(stored, cluster, array, replay::AsOf{at(random), false});
+    if (!counts.ok()) return json{{"error", "as-of array: " + counts.status().to_string()}};
     array_as_of_us.push_back(seconds_since(t0) * 1e6);
   }
   const double history_p50 = percentile(history_us, 0.5);
