@@ -2,7 +2,6 @@
 // move_task() or add_to_remainder(), which keep total == sum(counts) and assert it.
 #include "projections/arrays_projection.h"
 
-#include <map>
 #include <numeric>
 
 #include "events/assert.h"
@@ -250,11 +249,12 @@ bool decode_fact(ValueReader& r, ArrayFact* f) {
 // back by ArraysProjection::flush, with the facts appended to the array's journal.
 class ArrayFold {
  public:
-  ArrayFold(const ArrayFact& fact, std::string_view cluster, std::string summary_key,
+  // `summary_key` must outlive the fold.
+  ArrayFold(const ArrayFact& fact, std::string_view cluster, const std::string& summary_key,
             std::string_view array_text, ProjectionWriter& writer, ArraysProjection::Dirty& dirty)
       : fact_(fact),
         cluster_(cluster),
-        summary_key_(std::move(summary_key)),
+        summary_key_(summary_key),
         array_text_(array_text),
         writer_(writer),
         dirty_(dirty) {}
@@ -388,7 +388,7 @@ class ArrayFold {
 
   const ArrayFact& fact_;
   std::string_view cluster_;
-  std::string summary_key_;
+  const std::string& summary_key_;
   std::string_view array_text_;
   ProjectionWriter& writer_;
   ArraysProjection::Dirty& dirty_;
@@ -429,9 +429,9 @@ Status ArraysProjection::fold_event(const EventView& event, const fb::JobKey& jo
   std::vector<ArraysProjection::JournalChunk>& chunks = dirty_.journal[std::move(summary_key)];
   const uint64_t base = fact.seq - fact.seq % kJournalChunkSeqs;
   if (chunks.empty() || chunks.back().base != base) chunks.push_back({base, {}});
-  ValueWriter w;
-  encode_fact(fact, w);
-  chunks.back().facts += w.take();
+  fact_scratch_.clear();
+  encode_fact(fact, fact_scratch_);
+  chunks.back().facts.append(fact_scratch_.view());
   return Status();
 }
 
@@ -599,23 +599,16 @@ Result<std::vector<uint64_t>> array_event_seqs(const StateSource& state, std::st
   return seqs;
 }
 
-// A ProjectionWriter over a map, for a replay that keeps its state in memory.
-class MapWriter final : public ProjectionWriter {
+// The writer a replay folds through: it starts from nothing stored, and the fold keeps all
+// it changes in its Dirty maps (it writes only at flush, which a replay never calls).
+class NothingStored final : public ProjectionWriter {
  public:
-  Result<std::optional<std::string>> get(std::string_view key) override {
-    auto it = entries_.find(std::string(key));
-    if (it == entries_.end()) return std::optional<std::string>();
-    return std::optional<std::string>(it->second);
+  Result<std::optional<std::string>> get(std::string_view) override {
+    return std::optional<std::string>();
   }
-  void put(std::string_view key, std::string_view value) override {
-    entries_[std::string(key)] = std::string(value);
-  }
-  void erase(std::string_view key) override { entries_.erase(std::string(key)); }
+  void put(std::string_view, std::string_view) override { JT_ASSERT(false); }
+  void erase(std::string_view) override { JT_ASSERT(false); }
   void note(std::string_view) override {}  // an as-of answer has no use for notes
-  std::map<std::string, std::string> take() { return std::move(entries_); }
-
- private:
-  std::map<std::string, std::string> entries_;
 };
 
 Result<std::optional<ArrayCounts>> replay_array(
@@ -626,16 +619,17 @@ Result<std::optional<ArrayCounts>> replay_array(
   if (!checkpoint.ok()) return checkpoint.status();
   uint64_t applied_seq = 0;
   uint32_t version = 0;
+  const uint32_t replayed_version = ArraysProjection().version();
   if (checkpoint->has_value() && decode_checkpoint(**checkpoint, &applied_seq, &version) &&
-      version != ArraysProjection().version()) {
+      version != replayed_version) {
     return Status::unavailable("the stored arrays state is version " + std::to_string(version) +
                                ", this jobtrail replays version " +
-                               std::to_string(ArraysProjection().version()) +
+                               std::to_string(replayed_version) +
                                ": let a writer catch it up (jobtrail rebuild arrays)");
   }
   const std::string summary_key = job_state_key(cluster, array);
   ArraysProjection::Dirty dirty;
-  MapWriter writer;
+  NothingStored writer;
   Status failure;
   JT_RETURN_IF_ERROR(for_each_fact(state, cluster, array, [&](const ArrayFact& fact) {
     if (!include(fact.effective_at_us, fact.observed_at_us)) return true;
@@ -643,11 +637,9 @@ Result<std::optional<ArrayCounts>> replay_array(
     return failure.ok();
   }));
   JT_RETURN_IF_ERROR(failure);
-  for (const auto& [key, counts] : dirty.arrays) {
-    writer.put(key, encode_array_counts(counts));
-    writer.put(ranges_key(key), encode_array_ranges(counts));
-  }
-  return read_array(MemoryState(writer.take()), cluster, array);
+  auto folded = dirty.arrays.find(summary_key);
+  if (folded == dirty.arrays.end()) return std::optional<ArrayCounts>();
+  return std::optional<ArrayCounts>(std::move(folded->second));
 }
 
 Status for_each_array(const StateSource& state, std::string_view cluster,

@@ -24,6 +24,7 @@
 #include "projections/projection.h"
 #include "projections/range_set.h"
 #include "projections/state_source.h"
+#include "projections/value_codec.h"
 
 namespace jobtrail::projections {
 
@@ -77,6 +78,7 @@ class ArraysProjection final : public Projection {
  private:
   Status fold_event(const EventView& event, const fb::JobKey& job, ProjectionWriter& writer);
   Dirty dirty_;
+  ValueWriter fact_scratch_;  // one fact's encoding, reused: no allocation per event
 };
 
 // The summary value (counts and metadata) and the run-set value, each on its own.

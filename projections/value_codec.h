@@ -42,6 +42,9 @@ class ValueWriter {
     room(1);
     out_[size_++] = static_cast<char>(value);
   }
+  // What was written since construction, take() or clear(); valid until the next write.
+  std::string_view view() const { return std::string_view(out_.data(), size_); }
+  void clear() { size_ = 0; }
   std::string take() {
     out_.resize(size_);
     size_ = 0;
